@@ -1,0 +1,60 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { customerRoutes } from './customers/routes.ts';
+import type { Deps } from './deps.ts';
+import { Api } from './http/api.ts';
+import { secretKeyAuth } from './http/auth.ts';
+import type { AppEnv } from './http/env.ts';
+import { ApiError } from './http/errors.ts';
+import { idempotency } from './http/idempotency.ts';
+import { randomToken } from './lib/ids.ts';
+import { openApiRoutes } from './openapi/routes.ts';
+
+const apiError = (status: 400 | 404 | 413 | 500, code: string, message: string, type: 'invalid_request_error' | 'not_found' | 'api_error') =>
+  new ApiError(status, type, code, message);
+
+/** Builds the whole Porte HTTP app from its dependencies. Reads no environment. */
+export function createApp(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    const incoming = c.req.header('X-Request-Id');
+    const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : `req_${randomToken(16)}`;
+    c.set('deps', deps);
+    c.set('requestId', requestId);
+    await next();
+    c.header('X-Request-Id', requestId);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
+  });
+
+  app.onError((error, c) => {
+    let apiErr: ApiError;
+    if (error instanceof ApiError) apiErr = error;
+    else if (error instanceof HTTPException && error.status < 500) {
+      apiErr = apiError(error.status === 413 ? 413 : 400, 'request_invalid', error.message || 'Bad request.', 'invalid_request_error');
+    } else {
+      console.error(JSON.stringify({ level: 'error', request_id: c.var.requestId, method: c.req.method, path: c.req.path, error: String(error instanceof Error ? (error.stack ?? error.message) : error) }));
+      apiErr = apiError(500, 'internal_error', 'Something went wrong on our side; it is safe to retry.', 'api_error');
+    }
+    const body = apiErr.toJSON();
+    (body.error as Record<string, string>).request_id = c.var.requestId;
+    return c.json(body, apiErr.status);
+  });
+
+  app.notFound((c) => c.json(apiError(404, 'route_not_found', `No route ${c.req.method} ${c.req.path}.`, 'not_found').toJSON(), 404));
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
+  const api = new Api(app);
+  // Public documentation first: it must not sit behind the secret-key middleware below.
+  openApiRoutes(app, api);
+
+  // The merchant REST API: server-to-server only, so no CORS headers are ever sent from here.
+  app.use('/v1/*', bodyLimit({ maxSize: 100 * 1024, onError: () => { throw apiError(413, 'body_too_large', 'The request body is larger than 100 KB.', 'invalid_request_error'); } }));
+  app.use('/v1/*', secretKeyAuth, idempotency);
+  customerRoutes(api);
+
+  return app;
+}

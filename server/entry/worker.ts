@@ -1,0 +1,33 @@
+import type { D1Database, ExecutionContext } from '@cloudflare/workers-types';
+import type { Hono } from 'hono';
+import { createApp } from '../app.ts';
+import { d1Database } from '../db/d1.ts';
+import type { Deps } from '../deps.ts';
+import type { AppEnv } from '../http/env.ts';
+import { seedDemo, startBanner } from '../merchants/seed.ts';
+import { seedSteps } from '../seed-steps.ts';
+
+export interface Env {
+  DB: D1Database;
+  PORTE_PUBLIC_URL?: string;
+  PORTE_SEED?: string;
+}
+
+let cached: { app: Hono<AppEnv>; seeded: Promise<unknown> } | undefined;
+
+/** The Workers entry: same app over D1. Migrations are applied by `wrangler d1 migrations apply`. */
+export default {
+  async fetch(request: Request, env: Env, _ctx: ExecutionContext): Promise<Response> {
+    if (!cached) {
+      const publicUrl = (env.PORTE_PUBLIC_URL ?? new URL(request.url).origin).replace(/\/$/, '');
+      const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config: { publicUrl } };
+      const seeded =
+        env.PORTE_SEED === '0'
+          ? Promise.resolve()
+          : seedDemo(deps, seedSteps).then((seed) => seed && console.log(startBanner(publicUrl, seed)));
+      cached = { app: createApp(deps), seeded };
+    }
+    await cached.seeded;
+    return cached.app.fetch(request);
+  },
+};

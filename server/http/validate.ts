@@ -1,0 +1,24 @@
+import * as v from 'valibot';
+import { invalid } from './errors.ts';
+
+/** Dotted path of the first issue, e.g. `billing_address.country`: the `param` a client fixes. */
+function paramOf(issue: v.BaseIssue<unknown>, fallback: string): string {
+  const keys = (issue.path ?? []).map((item) => String(item.key));
+  return keys.length > 0 ? keys.join('.') : fallback;
+}
+
+/** Parses untrusted input or throws a 400 naming the offending field. */
+export function parse<TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  input: unknown,
+  fallbackParam: string,
+): v.InferOutput<TSchema> {
+  const result = v.safeParse(schema, input, { abortEarly: true });
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const param = paramOf(issue, fallbackParam);
+  let message = issue.message;
+  if (issue.type === 'strict_object' && issue.path) message = `Unknown field: ${param}.`;
+  else if (message.startsWith('Invalid')) message = `${param}: ${message}`;
+  throw invalid(param, message);
+}

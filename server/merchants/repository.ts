@@ -1,0 +1,103 @@
+import type { Database, Statement } from '../db/port.ts';
+import { sql } from '../db/port.ts';
+
+export type Mode = 'test' | 'live';
+
+export interface Merchant {
+  id: string;
+  slug: string;
+  name: string;
+  mode: Mode;
+  allowedOrigins: string[];
+  embedSecret: string;
+  successUrl: string | null;
+  cancelUrl: string | null;
+  gateway: 'test' | 'stripe';
+  stripeSecretKey: string | null;
+  stripePublishableKey: string | null;
+  stripeWebhookSecret: string | null;
+  createdAt: string;
+}
+
+interface MerchantRow {
+  id: string;
+  slug: string;
+  name: string;
+  mode: Mode;
+  allowed_origins: string;
+  embed_secret: string;
+  success_url: string | null;
+  cancel_url: string | null;
+  gateway: 'test' | 'stripe';
+  stripe_secret_key: string | null;
+  stripe_publishable_key: string | null;
+  stripe_webhook_secret: string | null;
+  created_at: string;
+}
+
+const fromRow = (r: MerchantRow): Merchant => ({
+  id: r.id,
+  slug: r.slug,
+  name: r.name,
+  mode: r.mode,
+  allowedOrigins: JSON.parse(r.allowed_origins) as string[],
+  embedSecret: r.embed_secret,
+  successUrl: r.success_url,
+  cancelUrl: r.cancel_url,
+  gateway: r.gateway,
+  stripeSecretKey: r.stripe_secret_key,
+  stripePublishableKey: r.stripe_publishable_key,
+  stripeWebhookSecret: r.stripe_webhook_secret,
+  createdAt: r.created_at,
+});
+
+export function merchantRepository(db: Database) {
+  const one = async (where: string, value: string): Promise<Merchant | undefined> => {
+    const row = await db.get<MerchantRow>(`SELECT * FROM merchants WHERE ${where} = ?`, [value]);
+    return row && fromRow(row);
+  };
+  return {
+    count: async () => (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM merchants'))?.n ?? 0,
+    byId: (id: string) => one('id', id),
+    bySlug: (slug: string) => one('slug', slug),
+    async byKeyHash(kind: 'publishable' | 'secret', tokenHash: string): Promise<Merchant | undefined> {
+      const row = await db.get<MerchantRow>(
+        `SELECT m.* FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
+         WHERE k.token_hash = ? AND k.kind = ? AND k.revoked_at IS NULL`,
+        [tokenHash, kind],
+      );
+      return row && fromRow(row);
+    },
+    insert(m: Merchant): Statement {
+      return sql(
+        `INSERT INTO merchants (id, slug, name, mode, allowed_origins, embed_secret, success_url, cancel_url,
+           gateway, stripe_secret_key, stripe_publishable_key, stripe_webhook_secret, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        m.id, m.slug, m.name, m.mode, JSON.stringify(m.allowedOrigins), m.embedSecret, m.successUrl, m.cancelUrl,
+        m.gateway, m.stripeSecretKey, m.stripePublishableKey, m.stripeWebhookSecret, m.createdAt,
+      );
+    },
+    insertKey(k: { id: string; merchantId: string; kind: 'publishable' | 'secret'; token: string | null; tokenHash: string; hint: string; createdAt: string }): Statement {
+      return sql(
+        'INSERT INTO api_keys (id, merchant_id, kind, token, token_hash, hint, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        k.id, k.merchantId, k.kind, k.token, k.tokenHash, k.hint, k.createdAt,
+      );
+    },
+    insertUser(u: { id: string; merchantId: string; email: string; passwordHash: string; role: 'owner' | 'member'; createdAt: string }): Statement {
+      return sql(
+        'INSERT INTO users (id, merchant_id, email, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        u.id, u.merchantId, u.email, u.passwordHash, u.role, u.createdAt,
+      );
+    },
+    async publishableKey(merchantId: string): Promise<string | undefined> {
+      const row = await db.get<{ token: string }>(
+        `SELECT token FROM api_keys WHERE merchant_id = ? AND kind = 'publishable' AND revoked_at IS NULL
+         ORDER BY created_at DESC LIMIT 1`,
+        [merchantId],
+      );
+      return row?.token;
+    },
+  };
+}
+
+export type MerchantRepository = ReturnType<typeof merchantRepository>;
