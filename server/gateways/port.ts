@@ -1,0 +1,63 @@
+/**
+ * The payment-gateway port: the second real seam of Porte (the first is the database).
+ * A gateway tokenizes a payment method for later off-session billing; card data never reaches
+ * Porte with Stripe, and the test gateway only ever keeps brand, last4 and expiry.
+ */
+export interface CardDetails {
+  brand: string;
+  last4: string;
+  exp_month: number;
+  exp_year: number;
+}
+
+export interface SepaDetails {
+  last4: string;
+  country: string;
+}
+
+export type TokenizedMethod =
+  | { type: 'card'; card: CardDetails; gatewayRef: string }
+  | { type: 'sepa_debit'; sepa_debit: SepaDetails; gatewayRef: string };
+
+/** What a gateway answers when the customer submits the payment form. */
+export type ConfirmResult =
+  | { status: 'succeeded'; method: TokenizedMethod; gatewayCustomerId: string | null }
+  /** 3-D Secure or similar: send the customer to `redirectUrl`, then confirm again. */
+  | { status: 'requires_action'; redirectUrl: string | null }
+  | { status: 'failed'; code: 'card_declined' | 'invalid_details' | 'authentication_failed'; message: string; param?: string }
+  /** The gateway itself failed (5xx, timeout): nothing was created, the customer may retry. */
+  | { status: 'unavailable'; message: string };
+
+/** Client-side parameters the payment form needs (e.g. Stripe's publishable key and client secret). */
+export interface PreparedCollection {
+  gateway: 'test' | 'stripe';
+  publishableKey?: string;
+  clientSecret?: string;
+  /** Opaque state to keep with the checkout session (Stripe customer and SetupIntent ids). */
+  state: Record<string, string>;
+}
+
+export interface PrepareInput {
+  /** Stable per checkout session or portal link: every gateway write derives its idempotency key from it. */
+  idempotencyBase: string;
+  email: string | null;
+  name: string | null;
+  /** State kept from an earlier prepare of the same session, reused rather than recreated. */
+  state: Record<string, string>;
+  metadata: Record<string, string>;
+}
+
+export interface ConfirmInput {
+  idempotencyBase: string;
+  state: Record<string, string>;
+  /** What the page posted: test-gateway fields, or Stripe's SetupIntent id after confirmSetup. */
+  fields: Record<string, string>;
+  /** Where to come back after an off-site action (3-D Secure). */
+  returnUrl: string;
+}
+
+export interface PaymentGateway {
+  readonly kind: 'test' | 'stripe';
+  prepare(input: PrepareInput): Promise<PreparedCollection>;
+  confirm(input: ConfirmInput): Promise<ConfirmResult>;
+}

@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from '../../server/app.ts';
+import { betterSqliteDatabase, openSqlite } from '../../server/db/better-sqlite3.ts';
+import { migrateNode } from '../../server/db/migrate-node.ts';
+import type { Deps } from '../../server/deps.ts';
+import { createMerchant } from '../../server/merchants/service.ts';
+import { randomToken } from '../../server/lib/ids.ts';
+import type { Harness } from './types.ts';
+
+export const migrationsDir = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+/** The app through `app.request()` on a real SQLite file in a temporary folder. */
+export async function nodeHarness(overrides: Partial<Deps> = {}): Promise<Harness & { deps: Deps; file: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'porte-test-'));
+  const file = join(dir, 'porte.sqlite');
+  const sqlite = openSqlite(file);
+  migrateNode(sqlite, migrationsDir);
+  const deps: Deps = { db: betterSqliteDatabase(sqlite), clock: () => new Date(), config: { publicUrl: 'http://porte.test' }, ...overrides };
+  const app = createApp(deps);
+  return {
+    runtime: 'node',
+    deps,
+    file,
+    request: async (path, init) => app.request(path, init),
+    async merchant(options = {}) {
+      const slug = `m-${randomToken(8).toLowerCase()}`;
+      const created = await createMerchant(deps.db, deps.clock, {
+        slug,
+        name: `Merchant ${slug}`,
+        mode: options.mode ?? 'test',
+        allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*', 'https://shop.example'],
+        owner: { email: `${slug}@example.com`, password: 'correct horse battery staple' },
+      });
+      return { id: created.merchant.id, slug, secretKey: created.secretKey, publishableKey: created.publishableKey, embedSecret: created.merchant.embedSecret };
+    },
+    async close() {
+      sqlite.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/** What every API test needs, whichever runtime serves the app. */
+export interface TestMerchant {
+  id: string;
+  slug: string;
+  secretKey: string;
+  publishableKey: string;
+  embedSecret: string;
+}
+
+export interface Harness {
+  readonly runtime: 'node' | 'workerd';
+  /** Sends a request to the app (`path` starts with `/`). */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  /** A fresh merchant with its keys (test mode unless told otherwise). */
+  merchant(options?: { mode?: 'test' | 'live' }): Promise<TestMerchant>;
+  close(): Promise<void>;
+}
+
+export type HarnessFactory = () => Promise<Harness>;
+
+/** JSON helper: `api(h, key)('POST', '/v1/customers', {…})` → { status, body, headers }. */
+export function client(h: Harness, key: string) {
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await h.request(path, {
+      method,
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = text;
+    }
+    // biome-ignore lint/suspicious/noExplicitAny: test bodies are inspected field by field.
+    return { status: res.status, body: json as any, headers: res.headers };
+  };
+}

@@ -1,0 +1,30 @@
+// The Workers entry as deployed, plus one test-only route to create merchants (keys are otherwise
+// printed once at seeding, which a test cannot read back). Never bundled into the real worker.
+import type { ExecutionContext } from '@cloudflare/workers-types';
+import { d1Database } from '../../server/db/d1.ts';
+import worker, { type Env } from '../../server/entry/worker.ts';
+import { createMerchant } from '../../server/merchants/service.ts';
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname === '/__test/merchants' && request.method === 'POST') {
+      const input = (await request.json()) as { slug: string; mode: 'test' | 'live' };
+      const created = await createMerchant(d1Database(env.DB), () => new Date(), {
+        slug: input.slug,
+        name: `Merchant ${input.slug}`,
+        mode: input.mode,
+        allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*', 'https://shop.example'],
+        owner: { email: `${input.slug}@example.com`, password: 'correct horse battery staple' },
+      });
+      return Response.json({
+        id: created.merchant.id,
+        slug: input.slug,
+        secretKey: created.secretKey,
+        publishableKey: created.publishableKey,
+        embedSecret: created.merchant.embedSecret,
+      });
+    }
+    return worker.fetch(request, env, ctx);
+  },
+};
