@@ -9,7 +9,9 @@ import type { AppEnv } from './http/env.ts';
 import { ApiError } from './http/errors.ts';
 import { idempotency } from './http/idempotency.ts';
 import { randomToken } from './lib/ids.ts';
+import { offerRoutes } from './offers/routes.ts';
 import { openApiRoutes } from './openapi/routes.ts';
+import { pricingTableRoutes } from './pricing-tables/routes.ts';
 
 const apiError = (status: 400 | 404 | 413 | 500, code: string, message: string, type: 'invalid_request_error' | 'not_found' | 'api_error') =>
   new ApiError(status, type, code, message);
@@ -55,6 +57,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use('/v1/*', bodyLimit({ maxSize: 100 * 1024, onError: () => { throw apiError(413, 'body_too_large', 'The request body is larger than 100 KB.', 'invalid_request_error'); } }));
   app.use('/v1/*', secretKeyAuth, idempotency);
   customerRoutes(api);
+  offerRoutes(api);
+  pricingTableRoutes(api);
 
   return app;
 }
