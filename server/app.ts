@@ -1,6 +1,9 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { challengePages } from './checkout/challenge.tsx';
+import { checkoutPages } from './checkout/pages.tsx';
+import { checkoutRoutes } from './checkout/routes.ts';
 import { customerRoutes } from './customers/routes.ts';
 import type { Deps } from './deps.ts';
 import { Api } from './http/api.ts';
@@ -11,6 +14,7 @@ import { idempotency } from './http/idempotency.ts';
 import { randomToken } from './lib/ids.ts';
 import { offerRoutes } from './offers/routes.ts';
 import { openApiRoutes } from './openapi/routes.ts';
+import { subscriptionRoutes } from './subscriptions/routes.ts';
 import { pricingTableRoutes } from './pricing-tables/routes.ts';
 
 const apiError = (status: 400 | 404 | 413 | 500, code: string, message: string, type: 'invalid_request_error' | 'not_found' | 'api_error') =>
@@ -57,6 +61,12 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use('/v1/*', bodyLimit({ maxSize: 100 * 1024, onError: () => { throw apiError(413, 'body_too_large', 'The request body is larger than 100 KB.', 'invalid_request_error'); } }));
   app.use('/v1/*', secretKeyAuth, idempotency);
   customerRoutes(api);
+  checkoutRoutes(api);
+  subscriptionRoutes(api);
+
+  // Hosted pages: server-rendered Preact, hydrated by /assets/*.js.
+  checkoutPages(app);
+  challengePages(app);
   offerRoutes(api);
   pricingTableRoutes(api);
 

@@ -3,6 +3,10 @@ import type { Database } from './db/port.ts';
 export interface Config {
   /** Public base URL, e.g. http://localhost:8787: used in every link Porte hands out. */
   readonly publicUrl: string;
+  /** Default Stripe keys (STRIPE_* variables) for merchants that chose Stripe without keys of their own. */
+  readonly stripe?: { secretKey?: string; publishableKey?: string; webhookSecret?: string };
+  /** Where the Stripe SDK connects: tests point it at a local Stripe-protocol server. */
+  readonly stripeApi?: { host: string; port: number; protocol: 'http' | 'https' };
 }
 
 /** Everything `createApp` needs. The app reads no environment: entries build this. */

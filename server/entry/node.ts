@@ -1,4 +1,6 @@
 import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../app.ts';
 import { betterSqliteDatabase, openSqlite } from '../db/better-sqlite3.ts';
@@ -18,7 +20,22 @@ const deps: Deps = { db: betterSqliteDatabase(sqlite), clock: systemClock, confi
 const seed = process.env.PORTE_SEED === '0' ? undefined : await seedDemo(deps, seedSteps);
 
 const app = createApp(deps);
-const server = serve({ fetch: app.fetch, port }, () => {
+
+// Built browser assets (hosted pages' scripts, the widget), then the app. On Workers, wrangler's
+// [assets] serves the same folder. The client IP header is always overwritten from the socket,
+// so a client cannot choose the address the grey list counts.
+const publicDir = fileURLToPath(new URL('../../dist/public', import.meta.url));
+const outer = new Hono<{ Bindings: { incoming: { socket: { remoteAddress?: string } } } }>();
+const assetHeaders = { 'Cache-Control': 'public, max-age=300, must-revalidate', 'Access-Control-Allow-Origin': '*' };
+outer.use('/assets/*', serveStatic({ root: publicDir, onFound: (_p, c) => { for (const [k, v] of Object.entries(assetHeaders)) c.header(k, v); } }));
+outer.get('/widget.js', serveStatic({ path: `${publicDir}/widget.js`, onFound: (_p, c) => { for (const [k, v] of Object.entries(assetHeaders)) c.header(k, v); } }));
+outer.all('*', (c) => {
+  const request = c.req.raw;
+  request.headers.set('x-porte-client-ip', c.env.incoming.socket.remoteAddress ?? 'unknown');
+  return app.fetch(request);
+});
+
+const server = serve({ fetch: outer.fetch, port }, () => {
   console.log(startBanner(publicUrl, seed));
 });
 

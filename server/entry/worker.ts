@@ -28,6 +28,9 @@ export default {
       cached = { app: createApp(deps), seeded };
     }
     await cached.seeded;
-    return cached.app.fetch(request);
+    // Cloudflare sets CF-Connecting-IP itself; whatever the client sent under our header is replaced.
+    const headers = new Headers(request.headers);
+    headers.set('x-porte-client-ip', request.headers.get('CF-Connecting-IP') ?? 'unknown');
+    return cached.app.fetch(new Request(request, { headers }));
   },
 };

@@ -23,7 +23,7 @@ export type TokenizedMethod =
 export type ConfirmResult =
   | { status: 'succeeded'; method: TokenizedMethod; gatewayCustomerId: string | null }
   /** 3-D Secure or similar: send the customer to `redirectUrl`, then confirm again. */
-  | { status: 'requires_action'; redirectUrl: string | null }
+  | { status: 'requires_action'; redirectUrl: string | null; pending?: TokenizedMethod }
   | { status: 'failed'; code: 'card_declined' | 'invalid_details' | 'authentication_failed'; message: string; param?: string }
   /** The gateway itself failed (5xx, timeout): nothing was created, the customer may retry. */
   | { status: 'unavailable'; message: string };

@@ -1,0 +1,57 @@
+import { formatMoney } from '../format.ts';
+import type { Translate } from '../i18n.ts';
+import type { CheckoutView } from './view.ts';
+
+/** "29,00 € / mois", "290,00 € tous les 2 ans": the recurring price in the customer's language. */
+export function recurringLabel(offer: CheckoutView['offer'], locale: string, t: Translate): string {
+  const price = formatMoney(offer.recurring.amount, offer.currency, locale);
+  const { interval, interval_count: n } = offer.recurring;
+  if (n === 1) return `${price} ${t(`per_${interval}`)}`;
+  return `${price} ${t('every_n', { n, unit: t(`unit_${interval}`) })}`;
+}
+
+export function OfferSummary({ offer, locale, t }: { offer: CheckoutView['offer']; locale: string; t: Translate }) {
+  const money = (amount: number) => formatMoney(amount, offer.currency, locale);
+  const trialing = offer.trial.days > 0;
+  const dueToday = offer.amount_upfront + (trialing ? offer.trial.amount : offer.recurring.amount);
+  return (
+    <section class="summary" aria-labelledby="summary-title">
+      <h2 id="summary-title">{t('summary')}</h2>
+      <p class="offer-name">{offer.name}</p>
+      {offer.description && <p class="muted">{offer.description}</p>}
+      <p class="price">{recurringLabel(offer, locale, t)}</p>
+      {trialing && (
+        <p class="badge">
+          {offer.trial.amount > 0
+            ? t('trial_paid', { days: offer.trial.days, amount: money(offer.trial.amount) })
+            : t('trial', { days: offer.trial.days })}
+        </p>
+      )}
+      {offer.features.length > 0 && (
+        <ul class="features">
+          {offer.features.map((f) => (
+            <li key={f}>{f}</li>
+          ))}
+        </ul>
+      )}
+      <dl class="totals">
+        {offer.amount_upfront > 0 && (
+          <div>
+            <dt>{t('setup_fee')}</dt>
+            <dd>{money(offer.amount_upfront)}</dd>
+          </div>
+        )}
+        <div class="total">
+          <dt>{t('due_today')}</dt>
+          <dd>{money(dueToday)}</dd>
+        </div>
+        {trialing && (
+          <div>
+            <dt>{t('then_label')}</dt>
+            <dd>{recurringLabel(offer, locale, t)}</dd>
+          </div>
+        )}
+      </dl>
+    </section>
+  );
+}

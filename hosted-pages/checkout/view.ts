@@ -1,0 +1,27 @@
+import type { Locale, MessageKey } from '../i18n.ts';
+
+/** Everything the checkout page renders: serialised into the page for hydration. */
+export interface CheckoutView {
+  locale: Locale;
+  sessionId: string;
+  merchantName: string;
+  testMode: boolean;
+  offer: {
+    name: string;
+    description: string | null;
+    currency: string;
+    amount_upfront: number;
+    recurring: { amount: number; interval: 'day' | 'week' | 'month' | 'year'; interval_count: number };
+    trial: { days: number; amount: number };
+    features: string[];
+  };
+  values: Record<string, string>;
+  errors: Partial<Record<string, MessageKey>>;
+  formError: MessageKey | null;
+  csrf: string;
+  cancelUrl: string;
+  countries: { code: string; name: string }[];
+  gateway: { kind: 'test' } | { kind: 'stripe'; publishableKey: string; clientSecret: string };
+  /** Inside the widget's iframe: results are also told to the parent frame. */
+  embedded: boolean;
+}

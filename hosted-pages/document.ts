@@ -1,0 +1,38 @@
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import type { Locale } from './i18n.ts';
+import { pageCss } from './styles.ts';
+
+export interface DocumentOptions {
+  locale: Locale;
+  title: string;
+  nonce: string;
+  /** Server-rendered markup (already escaped by preact-render-to-string). */
+  body: string;
+  /** Hydration: the client bundle and the props it hydrates with. */
+  script?: { src: string; props: unknown };
+  /** Extra external scripts allowed by the CSP (Stripe.js). */
+  externalScripts?: string[];
+}
+
+/** JSON inside <script type="application/json">: `<` escaped so no `</script>` can break out. */
+const safeJson = (value: unknown): string =>
+  JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+
+export function renderDocument(o: DocumentOptions): HtmlEscapedString | Promise<HtmlEscapedString> {
+  return html`<!doctype html>
+<html lang="${o.locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${o.title}</title>
+<style nonce="${o.nonce}">${raw(pageCss)}</style>
+${(o.externalScripts ?? []).map((src) => html`<script src="${src}" nonce="${o.nonce}" data-stripe async></script>`)}
+</head>
+<body>
+<div id="app">${raw(o.body)}</div>
+${o.script ? html`<script type="application/json" id="porte-props" nonce="${o.nonce}">${raw(safeJson(o.script.props))}</script><script type="module" src="${o.script.src}" nonce="${o.nonce}"></script>` : ''}
+</body>
+</html>`;
+}

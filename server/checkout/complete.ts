@@ -1,0 +1,137 @@
+import { activityStatement } from '../activity/repository.ts';
+import { type Customer, customerRepository, toJson as customerJson } from '../customers/repository.ts';
+import { customerService } from '../customers/service.ts';
+import { sql, type Statement, UniqueViolation } from '../db/port.ts';
+import type { Deps } from '../deps.ts';
+import { eventStatement } from '../events/outbox.ts';
+import type { TokenizedMethod } from '../gateways/port.ts';
+import { newId } from '../lib/ids.ts';
+import type { Merchant } from '../merchants/repository.ts';
+import { addInterval } from '../subscriptions/periods.ts';
+import { type Subscription, subscriptionRepository, toJson as subscriptionJson } from '../subscriptions/repository.ts';
+import type { CheckoutOffer } from './offer.ts';
+import { type CheckoutSession, checkoutRepository } from './repository.ts';
+import { sessionJson } from './service.ts';
+
+/** The customer's details as typed on the checkout form (already validated). */
+export interface CheckoutDetails {
+  email: string;
+  first_name: string;
+  last_name: string;
+  company: string;
+  line1: string;
+  postal_code: string;
+  city: string;
+  country: string;
+}
+
+export const successRedirect = (session: CheckoutSession): string => {
+  const url = new URL(session.successUrl);
+  url.searchParams.set('checkout_session_id', session.id);
+  return url.toString();
+};
+
+function newSubscription(merchantId: string, customerId: string, offer: CheckoutOffer, sessionId: string, now: Date): Subscription {
+  const trialing = offer.trial.days > 0;
+  const trialEnd = trialing ? addInterval(now, 'day', offer.trial.days) : null;
+  const periodEnd = trialEnd ?? addInterval(now, offer.recurring.interval, offer.recurring.interval_count);
+  return {
+    seq: 0,
+    id: newId('sub'),
+    merchantId,
+    customerId,
+    offerId: offer.id,
+    status: trialing ? 'trialing' : 'active',
+    currentPeriodStart: now.toISOString(),
+    currentPeriodEnd: periodEnd.toISOString(),
+    trialEnd: trialEnd?.toISOString() ?? null,
+    cancelAtPeriodEnd: false,
+    checkoutSessionId: sessionId,
+    createdAt: now.toISOString(),
+  };
+}
+
+/**
+ * Completes a checkout in ONE atomic batch: customer (created, or the existing one with the
+ * session's reference), payment method, subscription, session marked complete, activity and
+ * outbox events. The subscription's UNIQUE checkout_session_id makes every concurrent or retried
+ * submission after the first roll back entirely, so one session never yields two of anything.
+ */
+export async function finalizeCheckout(
+  deps: Deps,
+  merchant: Merchant,
+  session: CheckoutSession,
+  offer: CheckoutOffer,
+  details: CheckoutDetails,
+  method: TokenizedMethod,
+  gatewayCustomerId: string | null,
+  gatewayKind: 'test' | 'stripe',
+): Promise<{ customerId: string; subscriptionId: string }> {
+  const { db, clock } = deps;
+  const now = clock();
+  const at = now.toISOString();
+  const paymentMethod =
+    method.type === 'card' ? { type: 'card' as const, card: method.card } : { type: 'sepa_debit' as const, sepa_debit: method.sepa_debit };
+  const existing = session.customerReference
+    ? await customerRepository(db).byReference(merchant.id, session.customerReference)
+    : undefined;
+
+  const statements: Statement[] = [];
+  let customer: Customer;
+  if (existing) {
+    customer = { ...existing, paymentMethod, autoBilling: true, updatedAt: at };
+  } else {
+    const created = customerService(db, clock).prepareCreate(merchant.id, {
+      reference: session.customerReference ?? undefined,
+      email: details.email,
+      first_name: details.first_name,
+      last_name: details.last_name,
+      company: details.company || null,
+      language: session.locale ?? 'en',
+      billing_address: { line1: details.line1, postal_code: details.postal_code, city: details.city, country: details.country },
+      auto_billing: true,
+    });
+    statements.push(...created.statements);
+    customer = { ...created.customer, paymentMethod };
+  }
+  const subscription = newSubscription(merchant.id, customer.id, offer, session.id, now);
+  const completed = { ...session, status: 'complete' as const, customerId: customer.id, subscriptionId: subscription.id, completedAt: at };
+
+  statements.push(
+    sql('UPDATE customers SET payment_method = ?, auto_billing = 1, updated_at = ? WHERE id = ?', JSON.stringify(paymentMethod), at, customer.id),
+    sql(
+      `INSERT INTO customer_gateway_refs (customer_id, merchant_id, gateway, gateway_customer_id, payment_method_ref, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (customer_id) DO UPDATE SET gateway = excluded.gateway, gateway_customer_id = excluded.gateway_customer_id,
+         payment_method_ref = excluded.payment_method_ref, updated_at = excluded.updated_at`,
+      customer.id, merchant.id, gatewayKind, gatewayCustomerId, method.gatewayRef, at,
+    ),
+    subscriptionRepository(db).insert(subscription),
+    checkoutRepository(db).complete(session.id, customer.id, subscription.id, at),
+    activityStatement(merchant.id, customer.id, 'customer.payment_method.updated', { type: method.type }, at),
+    activityStatement(merchant.id, customer.id, 'subscription.created', { subscription: subscription.id, offer: offer.reference }, at),
+    eventStatement(merchant.id, 'customer.payment_method.updated', customerJson(customer), at),
+    eventStatement(merchant.id, 'subscription.created', subscriptionJson(subscription), at),
+    eventStatement(merchant.id, 'checkout_session.completed', sessionJson(completed, deps.config.publicUrl, now), at),
+  );
+  await db.batch(statements);
+  return { customerId: customer.id, subscriptionId: subscription.id };
+}
+
+/** Runs finalizeCheckout; a lost race is not an error when the winner completed this very session. */
+export async function finalizeOnce(
+  ...args: Parameters<typeof finalizeCheckout>
+): Promise<{ customerId: string; subscriptionId: string }> {
+  const [deps, , session] = args;
+  try {
+    return await finalizeCheckout(...args);
+  } catch (error) {
+    if (!(error instanceof UniqueViolation)) throw error;
+    const now = await checkoutRepository(deps.db).byId(session.id);
+    if (now?.status === 'complete' && now.customerId && now.subscriptionId) {
+      return { customerId: now.customerId, subscriptionId: now.subscriptionId };
+    }
+    // Another session created the customer with this reference meanwhile: retry once, reusing it.
+    return finalizeCheckout(...args);
+  }
+}

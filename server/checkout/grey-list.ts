@@ -1,0 +1,61 @@
+import { activityStatement } from '../activity/repository.ts';
+import { toJson } from '../customers/repository.ts';
+import type { Customer } from '../customers/repository.ts';
+import type { Database, Statement } from '../db/port.ts';
+import { sql } from '../db/port.ts';
+import { eventStatement } from '../events/outbox.ts';
+
+/** ProAbono's grey list: after this many failed payment-form attempts in an hour, the form is refused. */
+export const GREY_LIST_THRESHOLD = 5;
+const WINDOW_MS = 60 * 60 * 1000;
+
+export interface AttemptKey {
+  merchantId: string;
+  customerId: string | null;
+  email: string | null;
+  ip: string | null;
+}
+
+async function failuresSince(db: Database, key: AttemptKey, since: string): Promise<number> {
+  const row = await db.get<{ n: number }>(
+    `SELECT MAX(
+       (SELECT COUNT(*) FROM payment_attempts WHERE merchant_id = ? AND succeeded = 0 AND created_at >= ? AND customer_id = ?),
+       (SELECT COUNT(*) FROM payment_attempts WHERE merchant_id = ? AND succeeded = 0 AND created_at >= ? AND email = ?),
+       (SELECT COUNT(*) FROM payment_attempts WHERE merchant_id = ? AND succeeded = 0 AND created_at >= ? AND ip = ?)
+     ) AS n`,
+    [key.merchantId, since, key.customerId, key.merchantId, since, key.email, key.merchantId, since, key.ip],
+  );
+  return row?.n ?? 0;
+}
+
+export async function isRestricted(db: Database, key: AttemptKey, customer: Customer | undefined, now: Date): Promise<boolean> {
+  if (customer?.greyListed) return true;
+  const since = new Date(now.getTime() - WINDOW_MS).toISOString();
+  return (await failuresSince(db, key, since)) >= GREY_LIST_THRESHOLD;
+}
+
+/**
+ * Records a failed attempt; at the threshold, an existing customer is grey-listed in the same
+ * batch (event + activity). Returns whether the form is now restricted.
+ */
+export async function recordFailure(db: Database, key: AttemptKey, customer: Customer | undefined, now: Date): Promise<boolean> {
+  const at = now.toISOString();
+  await db.run('INSERT INTO payment_attempts (merchant_id, customer_id, email, ip, succeeded, created_at) VALUES (?, ?, ?, ?, 0, ?)', [
+    key.merchantId,
+    key.customerId,
+    key.email,
+    key.ip,
+    at,
+  ]);
+  const restricted = (await failuresSince(db, key, new Date(now.getTime() - WINDOW_MS).toISOString())) >= GREY_LIST_THRESHOLD;
+  if (restricted && customer && !customer.greyListed) {
+    const listed = { ...customer, greyListed: true, updatedAt: at };
+    const statements: Statement[] = [
+      sql('UPDATE customers SET grey_listed = 1, updated_at = ? WHERE id = ? AND grey_listed = 0', at, customer.id),
+      activityStatement(key.merchantId, customer.id, 'customer.grey_listed', { by: 'payment_failures' }, at),
+      eventStatement(key.merchantId, 'customer.grey_listed', toJson(listed), at),
+    ];
+    await db.batch(statements);
+  }
+  return restricted;
+}

@@ -1,0 +1,190 @@
+import type { Context, Hono } from 'hono';
+import * as v from 'valibot';
+import { CheckoutPage } from '../../hosted-pages/checkout/CheckoutPage.tsx';
+import type { CheckoutView } from '../../hosted-pages/checkout/view.ts';
+import { type Locale, type MessageKey, pickLocale, translator } from '../../hosted-pages/i18n.ts';
+import { MessagePage } from '../../hosted-pages/MessagePage.tsx';
+import type { AppEnv } from '../http/env.ts';
+import { countryOptions } from '../lib/countries.ts';
+import { sign, verifySignature } from '../lib/secrets.ts';
+import { type Merchant, merchantRepository } from '../merchants/repository.ts';
+import { gatewayFor } from '../gateways/select.ts';
+import { loadOffer } from './offer.ts';
+import { renderPage } from './render.ts';
+import { type CheckoutSession, checkoutRepository } from './repository.ts';
+import { type CheckoutForm, checkoutFormSchema } from './schema.ts';
+import { checkoutService, effectiveStatus } from './service.ts';
+import { type SubmitOutcome, submitCheckout } from './submit.ts';
+
+export type C = Context<AppEnv>;
+
+export const clientIp = (c: C): string | null => c.req.header('x-porte-client-ip') ?? null;
+export const localeOf = (c: C, session?: CheckoutSession): Locale =>
+  c.req.query('locale') === 'en' || c.req.query('locale') === 'fr'
+    ? (c.req.query('locale') as Locale)
+    : (session?.locale ?? pickLocale(null, c.req.header('Accept-Language')));
+
+/** Checkout pages may be framed by, and redirect to, the merchant's allowed origins only. */
+export const csp = (merchant: Merchant, stripe = false) => ({
+  frameAncestors: merchant.allowedOrigins,
+  formTargets: merchant.allowedOrigins,
+  stripe,
+});
+
+export function message(c: C, locale: Locale, title: MessageKey, body: MessageKey, status: 200 | 403 | 404 | 410, merchant?: Merchant, link?: string) {
+  const t = translator(locale);
+  return renderPage(c, {
+    locale,
+    title: t(title),
+    status,
+    ...(merchant ? csp(merchant) : {}),
+    node: MessagePage({ title: t(title), body: t(body), children: link ? <a class="button" href={link} target="_top">{t('continue')}</a> : undefined }),
+  });
+}
+
+/** CSRF for the checkout form: a token bound to the session, and the post must come from our own origin. */
+export async function csrfOk(c: C, session: CheckoutSession, token: string): Promise<boolean> {
+  const origin = c.req.header('Origin');
+  if (origin && origin !== new URL(c.var.deps.config.publicUrl).origin && origin !== new URL(c.req.url).origin) return false;
+  if (c.req.header('Sec-Fetch-Site') === 'cross-site') return false;
+  return verifySignature(c.var.deps.db, 'checkout-csrf', session.id, token);
+}
+
+export interface Loaded {
+  session: CheckoutSession;
+  merchant: Merchant;
+  offer: NonNullable<Awaited<ReturnType<typeof loadOffer>>>;
+}
+
+export async function load(c: C): Promise<Loaded | undefined> {
+  const { deps } = c.var;
+  const session = await checkoutService(deps).byId(c.req.param('id') ?? '');
+  if (!session) return undefined;
+  const merchant = await merchantRepository(deps.db).byId(session.merchantId);
+  const offer = merchant && (await loadOffer(deps.db, merchant.id, session.offerId));
+  return merchant && offer ? { session, merchant, offer } : undefined;
+}
+
+async function renderCheckout(c: C, l: Loaded, extra: { values?: Record<string, string>; errors?: CheckoutView['errors']; formError?: MessageKey | null; status?: 200 | 422 | 503 } = {}) {
+  const { deps } = c.var;
+  const locale = localeOf(c, l.session);
+  const gateway = await gatewayFor(l.merchant, deps);
+  const prepared = await gateway.prepare({
+    idempotencyBase: l.session.id,
+    email: l.session.customerEmail,
+    name: null,
+    state: l.session.gatewayState,
+    metadata: { porte_checkout_session: l.session.id, porte_merchant: l.merchant.id },
+  });
+  if (prepared.gateway === 'stripe') await checkoutRepository(deps.db).saveGatewayState(l.session.id, { ...l.session.gatewayState, ...prepared.state });
+  const prefill = l.session.prefill;
+  const view: CheckoutView = {
+    locale,
+    sessionId: l.session.id,
+    merchantName: l.merchant.name,
+    testMode: l.merchant.mode === 'test',
+    offer: l.offer,
+    values: extra.values ?? {
+      email: prefill.email ?? l.session.customerEmail ?? '',
+      first_name: prefill.first_name ?? '',
+      last_name: prefill.last_name ?? '',
+      company: prefill.company ?? '',
+      line1: prefill.billing_address?.line1 ?? '',
+      postal_code: prefill.billing_address?.postal_code ?? '',
+      city: prefill.billing_address?.city ?? '',
+      country: prefill.billing_address?.country ?? '',
+    },
+    errors: extra.errors ?? {},
+    formError: extra.formError ?? null,
+    csrf: await sign(deps.db, 'checkout-csrf', l.session.id),
+    cancelUrl: l.session.cancelUrl,
+    countries: countryOptions(locale),
+    gateway:
+      prepared.gateway === 'stripe' && prepared.publishableKey && prepared.clientSecret
+        ? { kind: 'stripe', publishableKey: prepared.publishableKey, clientSecret: prepared.clientSecret }
+        : { kind: 'test' },
+    embedded: c.req.query('embed') === '1',
+  };
+  return renderPage(c, {
+    locale,
+    title: `${l.offer.name} — ${l.merchant.name}`,
+    status: extra.status,
+    ...csp(l.merchant, view.gateway.kind === 'stripe'),
+    node: <CheckoutPage view={view} />,
+    hydrate: { bundle: 'checkout', props: view },
+  });
+}
+
+/** Turns a submit outcome into a page or a redirect. Card fields are never echoed back. */
+export async function respond(c: C, l: Loaded, outcome: SubmitOutcome, form?: CheckoutForm): Promise<Response> {
+  const locale = localeOf(c, l.session);
+  switch (outcome.kind) {
+    case 'completed':
+      return c.redirect(outcome.redirect, 303);
+    case 'requires_action':
+      return c.redirect(`${outcome.redirect}?locale=${locale}`, 303);
+    case 'restricted':
+      return message(c, locale, 'restricted_title', 'restricted_body', 403, l.merchant);
+    case 'closed':
+      return outcome.status === 'complete'
+        ? outcome.redirect
+          ? c.redirect(outcome.redirect, 303)
+          : message(c, locale, 'complete_title', 'complete_body', 200, l.merchant)
+        : message(c, locale, 'expired_title', 'expired_body', 410, l.merchant, l.session.cancelUrl);
+    case 'invalid': {
+      const { card_number: _n, card_cvc: _c, card_expiry: _e, iban: _i, csrf: _t, setup_intent: _s, ...kept } = form ?? ({} as CheckoutForm);
+      const status = outcome.formError === 'gateway_unavailable' ? 503 : 422;
+      return renderCheckout(c, l, { values: outcome.values ?? (kept as Record<string, string>), errors: outcome.errors, formError: outcome.formError ?? null, status });
+    }
+  }
+}
+
+export function checkoutPages(app: Hono<AppEnv>): void {
+  app.get('/subscribe/:merchant/:offer', async (c) => {
+    const { deps } = c.var;
+    const locale = pickLocale(c.req.query('locale'), c.req.header('Accept-Language'));
+    const merchant = await merchantRepository(deps.db).bySlug(c.req.param('merchant'));
+    const offer = merchant && (await loadOffer(deps.db, merchant.id, c.req.param('offer')));
+    if (!merchant || !offer?.visible) return message(c, locale, 'not_found_title', 'not_found_body', 404);
+    const email = v.safeParse(v.pipe(v.string(), v.email(), v.maxLength(254)), c.req.query('email') ?? '');
+    const thanks = `${deps.config.publicUrl}/checkout/thanks?locale=${locale}`;
+    const { session } = await checkoutService(deps).create(
+      merchant,
+      {
+        offer: offer.id,
+        customer_email: email.success ? email.output : undefined,
+        success_url: merchant.successUrl ?? thanks,
+        cancel_url: merchant.cancelUrl ?? thanks,
+        locale: c.req.query('locale') === 'fr' || c.req.query('locale') === 'en' ? (c.req.query('locale') as Locale) : locale,
+      },
+      'link',
+    );
+    return c.redirect(`/checkout/${session.id}`, 303);
+  });
+
+  app.get('/checkout/thanks', (c) => {
+    const locale = localeOf(c);
+    const t = translator(locale);
+    return renderPage(c, { locale, title: t('complete_title'), node: MessagePage({ title: t('complete_title'), body: '' }) });
+  });
+
+  app.get('/checkout/:id', async (c) => {
+    const l = await load(c);
+    const locale = localeOf(c, l?.session);
+    if (!l) return message(c, locale, 'not_found_title', 'not_found_body', 404);
+    const status = effectiveStatus(l.session, c.var.deps.clock());
+    if (status !== 'open') return respond(c, l, { kind: 'closed', status });
+    return renderCheckout(c, l);
+  });
+
+  app.post('/checkout/:id', async (c) => {
+    const l = await load(c);
+    const locale = localeOf(c, l?.session);
+    if (!l) return message(c, locale, 'not_found_title', 'not_found_body', 404);
+    const parsed = v.safeParse(checkoutFormSchema, Object.fromEntries(Object.entries(await c.req.parseBody()).filter(([, x]) => typeof x === 'string')));
+    if (!parsed.success) return respond(c, l, { kind: 'invalid', errors: {}, formError: 'fix_errors' });
+    if (!(await csrfOk(c, l.session, parsed.output.csrf))) return message(c, locale, 'not_found_title', 'not_found_body', 403, l.merchant);
+    const outcome = await submitCheckout({ deps: c.var.deps, merchant: l.merchant, session: l.session, offer: l.offer, ip: clientIp(c) }, parsed.output);
+    return respond(c, l, outcome, parsed.output);
+  });
+}

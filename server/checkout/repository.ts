@@ -1,0 +1,92 @@
+import type { Database, Statement } from '../db/port.ts';
+import { sql } from '../db/port.ts';
+import type { Prefill } from './schema.ts';
+
+export interface CheckoutSession {
+  id: string;
+  merchantId: string;
+  offerId: string;
+  customerReference: string | null;
+  customerEmail: string | null;
+  prefill: Prefill;
+  successUrl: string;
+  cancelUrl: string;
+  locale: 'en' | 'fr' | null;
+  source: 'api' | 'link' | 'widget';
+  status: 'open' | 'complete';
+  customerId: string | null;
+  subscriptionId: string | null;
+  gatewayState: Record<string, string>;
+  expiresAt: string;
+  completedAt: string | null;
+  createdAt: string;
+}
+
+interface Row {
+  id: string;
+  merchant_id: string;
+  offer_id: string;
+  customer_reference: string | null;
+  customer_email: string | null;
+  prefill: string;
+  success_url: string;
+  cancel_url: string;
+  locale: 'en' | 'fr' | null;
+  source: CheckoutSession['source'];
+  status: CheckoutSession['status'];
+  customer_id: string | null;
+  subscription_id: string | null;
+  gateway_state: string;
+  expires_at: string;
+  completed_at: string | null;
+  created_at: string;
+}
+
+const fromRow = (r: Row): CheckoutSession => ({
+  id: r.id,
+  merchantId: r.merchant_id,
+  offerId: r.offer_id,
+  customerReference: r.customer_reference,
+  customerEmail: r.customer_email,
+  prefill: JSON.parse(r.prefill) as Prefill,
+  successUrl: r.success_url,
+  cancelUrl: r.cancel_url,
+  locale: r.locale,
+  source: r.source,
+  status: r.status,
+  customerId: r.customer_id,
+  subscriptionId: r.subscription_id,
+  gatewayState: JSON.parse(r.gateway_state) as Record<string, string>,
+  expiresAt: r.expires_at,
+  completedAt: r.completed_at,
+  createdAt: r.created_at,
+});
+
+export function checkoutRepository(db: Database) {
+  return {
+    async byId(id: string): Promise<CheckoutSession | undefined> {
+      const row = await db.get<Row>('SELECT * FROM checkout_sessions WHERE id = ?', [id]);
+      return row && fromRow(row);
+    },
+    insert(s: CheckoutSession): Statement {
+      return sql(
+        `INSERT INTO checkout_sessions (id, merchant_id, offer_id, customer_reference, customer_email, prefill,
+           success_url, cancel_url, locale, source, status, gateway_state, expires_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', '{}', ?, ?)`,
+        s.id, s.merchantId, s.offerId, s.customerReference, s.customerEmail, JSON.stringify(s.prefill),
+        s.successUrl, s.cancelUrl, s.locale, s.source, s.expiresAt, s.createdAt,
+      );
+    },
+    saveGatewayState(id: string, state: Record<string, string>): Promise<unknown> {
+      return db.run("UPDATE checkout_sessions SET gateway_state = ? WHERE id = ? AND status = 'open'", [JSON.stringify(state), id]);
+    },
+    /** Guarded: only an open session completes, so a lost race changes nothing. */
+    complete(id: string, customerId: string, subscriptionId: string, at: string): Statement {
+      return sql(
+        `UPDATE checkout_sessions SET status = 'complete', customer_id = ?, subscription_id = ?, completed_at = ?
+         WHERE id = ? AND status = 'open'`,
+        customerId, subscriptionId, at, id,
+      );
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import type { MessageKey } from '../../hosted-pages/i18n.ts';
+import { customerRepository } from '../customers/repository.ts';
+import type { Deps } from '../deps.ts';
+import type { ConfirmResult, TokenizedMethod } from '../gateways/port.ts';
+import { GatewayUnavailable, gatewayFor } from '../gateways/select.ts';
+import { isCountryCode } from '../lib/countries.ts';
+import type { Merchant } from '../merchants/repository.ts';
+import { type CheckoutDetails, finalizeOnce, successRedirect } from './complete.ts';
+import { isRestricted, recordFailure } from './grey-list.ts';
+import type { CheckoutOffer } from './offer.ts';
+import { type CheckoutSession, checkoutRepository } from './repository.ts';
+import type { CheckoutForm } from './schema.ts';
+import { effectiveStatus } from './service.ts';
+
+export type SubmitOutcome =
+  | { kind: 'completed'; redirect: string; customerId: string; subscriptionId: string }
+  | { kind: 'invalid'; errors: Partial<Record<string, MessageKey>>; formError?: MessageKey; values?: Record<string, string> }
+  | { kind: 'requires_action'; redirect: string }
+  | { kind: 'restricted' }
+  | { kind: 'closed'; status: 'complete' | 'expired'; redirect?: string };
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Field errors as message keys of the hosted pages, so they render in the customer's language. */
+export function validateDetails(form: CheckoutForm): { details: CheckoutDetails; errors: Partial<Record<string, MessageKey>> } {
+  const errors: Partial<Record<string, MessageKey>> = {};
+  for (const field of ['email', 'first_name', 'last_name', 'line1', 'postal_code', 'city', 'country'] as const) {
+    if (!form[field]) errors[field] = 'required';
+  }
+  if (form.email && !EMAIL.test(form.email)) errors.email = 'email_invalid';
+  const country = form.country.toUpperCase();
+  if (form.country && !isCountryCode(country)) errors.country = 'country_invalid';
+  const { email, first_name, last_name, company, line1, postal_code, city } = form;
+  return { details: { email, first_name, last_name, company, line1, postal_code, city, country }, errors };
+}
+
+interface Context {
+  deps: Deps;
+  merchant: Merchant;
+  session: CheckoutSession;
+  offer: CheckoutOffer;
+  ip: string | null;
+}
+
+/** What the checkout form's POST does: validate, grey list, gateway, then one atomic completion. */
+export async function submitCheckout(ctx: Context, form: CheckoutForm): Promise<SubmitOutcome> {
+  const { deps, merchant, session } = ctx;
+  const now = deps.clock();
+  const status = effectiveStatus(session, now);
+  if (status !== 'open') return { kind: 'closed', status, redirect: status === 'complete' ? successRedirect(session) : undefined };
+
+  const { details, errors } = validateDetails(form);
+  if (Object.keys(errors).length > 0) return { kind: 'invalid', errors, formError: 'fix_errors' };
+
+  const existing = session.customerReference
+    ? await customerRepository(deps.db).byReference(merchant.id, session.customerReference)
+    : undefined;
+  const attemptKey = { merchantId: merchant.id, customerId: existing?.id ?? null, email: details.email.toLowerCase(), ip: ctx.ip };
+  if (await isRestricted(deps.db, attemptKey, existing, now)) return { kind: 'restricted' };
+
+  let result: ConfirmResult;
+  let gatewayKind: 'test' | 'stripe';
+  try {
+    const gateway = await gatewayFor(merchant, deps);
+    gatewayKind = gateway.kind;
+    result = await gateway.confirm({
+      idempotencyBase: session.id,
+      state: session.gatewayState,
+      fields: { ...form },
+      returnUrl: `${deps.config.publicUrl}/checkout/${session.id}/return`,
+    });
+  } catch (error) {
+    if (!(error instanceof GatewayUnavailable)) throw error;
+    return { kind: 'invalid', errors: {}, formError: 'gateway_unavailable' };
+  }
+
+  switch (result.status) {
+    case 'succeeded':
+      return complete(ctx, details, result.method, result.gatewayCustomerId, gatewayKind);
+    case 'requires_action':
+      await checkoutRepository(deps.db).saveGatewayState(session.id, {
+        ...session.gatewayState,
+        details: JSON.stringify(details),
+        ...(result.pending ? { pending: JSON.stringify(result.pending) } : {}),
+      });
+      return { kind: 'requires_action', redirect: result.redirectUrl ?? `/checkout/${session.id}/challenge` };
+    case 'unavailable':
+      return { kind: 'invalid', errors: {}, formError: 'gateway_unavailable' };
+    case 'failed': {
+      if (await recordFailure(deps.db, attemptKey, existing, now)) return { kind: 'restricted' };
+      const key = result.message as MessageKey;
+      return { kind: 'invalid', errors: { [result.param ?? 'card_number']: key }, formError: key };
+    }
+  }
+}
+
+async function complete(
+  ctx: Context,
+  details: CheckoutDetails,
+  method: TokenizedMethod,
+  gatewayCustomerId: string | null,
+  gatewayKind: 'test' | 'stripe',
+): Promise<SubmitOutcome> {
+  const ids = await finalizeOnce(ctx.deps, ctx.merchant, ctx.session, ctx.offer, details, method, gatewayCustomerId, gatewayKind);
+  return { kind: 'completed', redirect: successRedirect(ctx.session), ...ids };
+}
+
+/** The test gateway's 3-D Secure challenge answered: approve completes, fail counts as a failure. */
+export async function answerChallenge(ctx: Context, approved: boolean): Promise<SubmitOutcome> {
+  const { deps, session } = ctx;
+  const status = effectiveStatus(session, deps.clock());
+  if (status !== 'open') return { kind: 'closed', status, redirect: status === 'complete' ? successRedirect(session) : undefined };
+  const pending = session.gatewayState.pending;
+  const details = session.gatewayState.details;
+  if (!pending || !details) return { kind: 'invalid', errors: {}, formError: 'authentication_failed' };
+  const parsed = JSON.parse(details) as CheckoutDetails;
+  await checkoutRepository(deps.db).saveGatewayState(session.id, {});
+  if (approved) return complete(ctx, parsed, JSON.parse(pending) as TokenizedMethod, null, 'test');
+  const attemptKey = { merchantId: ctx.merchant.id, customerId: null, email: parsed.email.toLowerCase(), ip: ctx.ip };
+  if (await recordFailure(deps.db, attemptKey, undefined, deps.clock())) return { kind: 'restricted' };
+  return { kind: 'invalid', errors: { card_number: 'authentication_failed' }, formError: 'authentication_failed', values: { ...parsed } };
+}
