@@ -59,7 +59,8 @@ export function customerRoutes(api: Api): void {
   api.route(
     { method: 'put', path: '/v1/customers/by-reference/:reference', tag, summary: 'Create or update the customer with this reference', body: customerUpsertSchema, response: customerOut },
     async (c, { body }) => {
-      const reference = parse(referenceSchema, decodeURIComponent(c.req.param('reference') ?? ''), 'reference');
+      // Hono has already percent-decoded the path parameter: decoding again would turn `50%25` into a 500.
+      const reference = parse(referenceSchema, c.req.param('reference') ?? '', 'reference');
       const { customer, created } = await service(c).upsertByReference(c.var.merchant.id, reference, body);
       c.status(created ? 201 : 200);
       return toJson(customer);

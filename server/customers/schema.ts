@@ -1,6 +1,16 @@
 import * as v from 'valibot';
 import { isCountryCode } from '../lib/countries.ts';
 
+/**
+ * valibot's object and record schemas let JSON arrays through (`[]` passes as `{}`, `["x"]` as
+ * `{"0":"x"}`): this refuses them first. The OpenAPI document is unchanged (the check is skipped there).
+ */
+const jsonObject = <S extends v.GenericSchema>(schema: S, message: string) =>
+  v.pipe(
+    v.custom<unknown>((input) => typeof input === 'object' && input !== null && !Array.isArray(input), message),
+    schema,
+  );
+
 const text = (field: string, max: number) =>
   v.nullish(v.pipe(v.string(`${field} must be a string.`), v.trim(), v.maxLength(max, `${field} must be at most ${max} characters.`)));
 
@@ -28,7 +38,7 @@ export const countrySchema = v.pipe(
   v.check(isCountryCode, 'billing_address.country must be an ISO 3166-1 alpha-2 code such as FR.'),
 );
 
-export const billingAddressSchema = v.strictObject(
+export const billingAddressSchema = jsonObject(v.strictObject(
   {
     line1: text('billing_address.line1', 200),
     line2: text('billing_address.line2', 200),
@@ -40,19 +50,22 @@ export const billingAddressSchema = v.strictObject(
     tax_id: text('billing_address.tax_id', 50),
   },
   'billing_address must be an object with line1, line2, postal_code, city, region, country, phone, tax_id.',
-);
+), 'billing_address must be an object with line1, line2, postal_code, city, region, country, phone, tax_id.');
 
 /** Payment methods a merchant may set by hand; card and SEPA come only from the gateway. */
 export const manualPaymentTypes = ['bank_transfer', 'check', 'cash', 'other', 'none'] as const;
-export const manualPaymentMethodSchema = v.strictObject(
+export const manualPaymentMethodSchema = jsonObject(v.strictObject(
   { type: v.picklist(manualPaymentTypes, 'payment_method.type must be bank_transfer, check, cash, other or none (cards and SEPA debits are collected through checkout or the portal).') },
   'payment_method must be an object with a type.',
-);
+), 'payment_method must be an object with a type.');
 
 export const metadataSchema = v.pipe(
-  v.record(
-    v.pipe(v.string(), v.minLength(1, 'metadata keys must not be empty.'), v.maxLength(40, 'metadata keys must be at most 40 characters.')),
-    v.pipe(v.string('metadata values must be strings.'), v.maxLength(500, 'metadata values must be at most 500 characters.')),
+  jsonObject(
+    v.record(
+      v.pipe(v.string(), v.minLength(1, 'metadata keys must not be empty.'), v.maxLength(40, 'metadata keys must be at most 40 characters.')),
+      v.pipe(v.string('metadata values must be strings.'), v.maxLength(500, 'metadata values must be at most 500 characters.')),
+      'metadata must be an object of string values.',
+    ),
     'metadata must be an object of string values.',
   ),
   v.check((m) => Object.keys(m).length <= 20, 'metadata may hold at most 20 keys.'),
@@ -70,18 +83,20 @@ const writable = {
   metadata: v.optional(metadataSchema),
 };
 
-export const customerCreateSchema = v.strictObject(
-  { reference: v.optional(referenceSchema), ...writable },
-);
+const bodyMessage = 'The request body must be a JSON object.';
 
-export const customerUpdateSchema = v.strictObject({
+export const customerCreateSchema = jsonObject(v.strictObject(
+  { reference: v.optional(referenceSchema), ...writable },
+), bodyMessage);
+
+export const customerUpdateSchema = jsonObject(v.strictObject({
   reference: v.optional(referenceSchema),
   ...writable,
   grey_listed: v.optional(v.boolean('grey_listed must be true or false.')),
-});
+}), bodyMessage);
 
 /** Upsert by reference: the reference comes from the path. */
-export const customerUpsertSchema = v.strictObject(writable);
+export const customerUpsertSchema = jsonObject(v.strictObject(writable), bodyMessage);
 
 export type CustomerCreate = v.InferOutput<typeof customerCreateSchema>;
 export type CustomerUpdate = v.InferOutput<typeof customerUpdateSchema>;
