@@ -16,7 +16,12 @@ export default defineConfig({
     rollupOptions: {
       input: {
         checkout: resolve(import.meta.dirname, 'hosted-pages/checkout/client.tsx'),
+        'embed-done': resolve(import.meta.dirname, 'hosted-pages/embed/done.ts'),
+        grid: resolve(import.meta.dirname, 'widget/grid/index.tsx'),
+        'widget-frame': resolve(import.meta.dirname, 'widget/frame.ts'),
       },
+      // Entry modules keep their exports: the loader imports grid.js and widget-frame.js at run time.
+      preserveEntrySignatures: 'exports-only',
       output: {
         entryFileNames: 'assets/[name].js',
         chunkFileNames: 'assets/[name].js',

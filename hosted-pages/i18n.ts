@@ -56,6 +56,7 @@ const en = {
   iban_invalid: 'This IBAN is not valid.',
   test_iban_only: 'In test mode, use the test IBAN DE89 3704 0044 0532 0130 00.',
   gateway_unavailable: 'The payment service did not answer. Nothing was charged; please try again.',
+  unavailable_title: 'Payment temporarily unavailable',
   restricted_title: 'Access to the payment form has been restricted',
   restricted_body:
     'After several unsuccessful attempts, access to the payment form has been restricted. Please contact the merchant to continue.',
@@ -131,6 +132,7 @@ const fr: Record<MessageKey, string> = {
   iban_invalid: "Cet IBAN n'est pas valide.",
   test_iban_only: "En mode test, utilisez l'IBAN de test DE89 3704 0044 0532 0130 00.",
   gateway_unavailable: "Le service de paiement n'a pas répondu. Rien n'a été débité ; veuillez réessayer.",
+  unavailable_title: 'Paiement momentanément indisponible',
   restricted_title: 'Votre accès au formulaire de paiement a été restreint',
   restricted_body:
     "Après plusieurs tentatives infructueuses, l'accès au formulaire de paiement a été restreint. Contactez le marchand pour continuer.",

@@ -4,6 +4,7 @@ export const pageCss = `
 font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--text);background:var(--bg)}
 *{box-sizing:border-box}body{margin:0}
 main{max-width:980px;margin:0 auto;padding:24px 16px}
+.embedded header{padding-right:48px}
 header{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;justify-content:space-between;margin-bottom:16px}
 .merchant{font-weight:700;font-size:1.15rem;margin:0}
 .test-banner{margin:0;background:#fff4d6;color:#6b4e00;border-radius:6px;padding:4px 10px;font-size:.85rem}

@@ -15,6 +15,8 @@ import { randomToken } from './lib/ids.ts';
 import { offerRoutes } from './offers/routes.ts';
 import { openApiRoutes } from './openapi/routes.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
+import { demoRoutes } from './demo/routes.ts';
+import { widgetRoutes } from './widget/routes.ts';
 import { pricingTableRoutes } from './pricing-tables/routes.ts';
 
 const apiError = (status: 400 | 404 | 413 | 500, code: string, message: string, type: 'invalid_request_error' | 'not_found' | 'api_error') =>
@@ -52,6 +54,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.notFound((c) => c.json(apiError(404, 'route_not_found', `No route ${c.req.method} ${c.req.path}.`, 'not_found').toJSON(), 404));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/favicon.ico', (c) => c.body(null, 204));
 
   const api = new Api(app);
   // Public documentation first: it must not sit behind the secret-key middleware below.
@@ -67,6 +70,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   // Hosted pages: server-rendered Preact, hydrated by /assets/*.js.
   checkoutPages(app);
   challengePages(app);
+  widgetRoutes(app);
+  demoRoutes(app);
   offerRoutes(api);
   pricingTableRoutes(api);
 

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import { type MessageKey, translator } from '../i18n.ts';
+import { postToHost } from '../embed/frame.ts';
 import { mountStripe, type StripeHandle } from './stripe-element.ts';
 import { OfferSummary } from './summary.tsx';
 import type { CheckoutView } from './view.ts';
@@ -30,7 +31,7 @@ function Field({ name, label, view, type = 'text', autocomplete, inputmode, opti
         id={id}
         name={name}
         type={type}
-        value={view.values[name] ?? ''}
+        defaultValue={view.values[name] ?? ''}
         autocomplete={autocomplete}
         inputMode={inputmode}
         placeholder={placeholder}
@@ -78,9 +79,9 @@ function TestPayment({ view }: { view: CheckoutView }) {
     <fieldset class="payment">
       <legend>{t('payment_method')}</legend>
       <div class="tabs">
-        <input type="radio" id="pt-card" name="payment_type" value="card" checked={!sepa} />
+        <input type="radio" id="pt-card" name="payment_type" value="card" defaultChecked={!sepa} />
         <label for="pt-card">{t('pay_card')}</label>
-        <input type="radio" id="pt-sepa" name="payment_type" value="sepa_debit" checked={sepa} />
+        <input type="radio" id="pt-sepa" name="payment_type" value="sepa_debit" defaultChecked={sepa} />
         <label for="pt-sepa">{t('pay_sepa')}</label>
       </div>
       {/* Both panels are in the page; CSS (:has) shows the chosen one, so this works without JS. */}
@@ -114,12 +115,14 @@ export function CheckoutPage({ view }: { view: CheckoutView }) {
       return;
     }
     setBusy(true);
+    if (view.embedded) postToHost(view.embedOrigin, { type: 'busy', busy: true });
     if (view.gateway.kind === 'stripe' && stripe.current) {
       // Card data goes from Stripe's iframe straight to Stripe; we post only the SetupIntent id.
       event.preventDefault();
       const setupIntent = await stripe.current.confirm(form);
       if (!setupIntent) {
         setBusy(false);
+        if (view.embedded) postToHost(view.embedOrigin, { type: 'busy', busy: false });
         return;
       }
       (form.elements.namedItem('setup_intent') as HTMLInputElement).value = setupIntent;
@@ -128,14 +131,14 @@ export function CheckoutPage({ view }: { view: CheckoutView }) {
   };
 
   return (
-    <main class="checkout">
+    <main class={view.embedded ? "checkout embedded" : "checkout"}>
       <header>
         <p class="merchant">{view.merchantName}</p>
         {view.testMode && <p class="test-banner">{t('test_mode')}</p>}
       </header>
       <div class="grid">
         <OfferSummary offer={view.offer} locale={view.locale} t={t} />
-        <form method="post" action={`/checkout/${view.sessionId}?locale=${view.locale}`} onSubmit={onSubmit} noValidate aria-busy={busy ? 'true' : 'false'}>
+        <form method="post" action={`/checkout/${view.sessionId}?locale=${view.locale}${view.embedded ? '&embed=1' : ''}`} onSubmit={onSubmit} noValidate aria-busy={busy ? 'true' : 'false'}>
           <input type="hidden" name="csrf" value={view.csrf} />
           {view.formError && (
             <div class="alert" role="alert">
@@ -174,7 +177,18 @@ export function CheckoutPage({ view }: { view: CheckoutView }) {
           </button>
           <p class="muted small">{t('secure_note')}</p>
           <p>
-            <a href={view.cancelUrl} class="back" target={view.embedded ? '_top' : undefined}>
+            <a
+              href={view.cancelUrl}
+              class="back"
+              target={view.embedded ? '_top' : undefined}
+              onClick={(e) => {
+                // In the widget, "back" closes the overlay instead of leaving the merchant's page.
+                if (view.embedded && view.embedOrigin) {
+                  e.preventDefault();
+                  postToHost(view.embedOrigin, { type: 'close' });
+                }
+              }}
+            >
               ← {t('back')}
             </a>
           </p>

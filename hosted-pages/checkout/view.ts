@@ -24,4 +24,6 @@ export interface CheckoutView {
   gateway: { kind: 'test' } | { kind: 'stripe'; publishableKey: string; clientSecret: string };
   /** Inside the widget's iframe: results are also told to the parent frame. */
   embedded: boolean;
+  /** The merchant page's origin (widget sessions): the only origin the page posts messages to. */
+  embedOrigin: string | null;
 }

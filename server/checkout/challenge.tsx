@@ -26,7 +26,7 @@ export function challengePages(app: Hono<AppEnv>): void {
           <section class="message" aria-labelledby="challenge-title">
             <h1 id="challenge-title">{t('challenge_title')}</h1>
             <p>{t('challenge_body')}</p>
-            <form method="post" action={`/checkout/${l.session.id}/challenge?locale=${locale}`} class="choices">
+            <form method="post" action={`/checkout/${l.session.id}/challenge?locale=${locale}${c.req.query('embed') === '1' ? '&embed=1' : ''}`} class="choices">
               <input type="hidden" name="csrf" value={csrf} />
               <button type="submit" name="outcome" value="approved" class="primary">
                 {t('challenge_approve')}

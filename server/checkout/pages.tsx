@@ -8,6 +8,7 @@ import type { AppEnv } from '../http/env.ts';
 import { countryOptions } from '../lib/countries.ts';
 import { sign, verifySignature } from '../lib/secrets.ts';
 import { type Merchant, merchantRepository } from '../merchants/repository.ts';
+import { GatewayUnavailable, type PaymentGateway } from '../gateways/port.ts';
 import { gatewayFor } from '../gateways/select.ts';
 import { loadOffer } from './offer.ts';
 import { renderPage } from './render.ts';
@@ -31,7 +32,7 @@ export const csp = (merchant: Merchant, stripe = false) => ({
   stripe,
 });
 
-export function message(c: C, locale: Locale, title: MessageKey, body: MessageKey, status: 200 | 403 | 404 | 410, merchant?: Merchant, link?: string) {
+export function message(c: C, locale: Locale, title: MessageKey, body: MessageKey, status: 200 | 403 | 404 | 410 | 503, merchant?: Merchant, link?: string) {
   const t = translator(locale);
   return renderPage(c, {
     locale,
@@ -68,14 +69,20 @@ export async function load(c: C): Promise<Loaded | undefined> {
 async function renderCheckout(c: C, l: Loaded, extra: { values?: Record<string, string>; errors?: CheckoutView['errors']; formError?: MessageKey | null; status?: 200 | 422 | 503 } = {}) {
   const { deps } = c.var;
   const locale = localeOf(c, l.session);
-  const gateway = await gatewayFor(l.merchant, deps);
-  const prepared = await gateway.prepare({
-    idempotencyBase: l.session.id,
-    email: l.session.customerEmail,
-    name: null,
-    state: l.session.gatewayState,
-    metadata: { porte_checkout_session: l.session.id, porte_merchant: l.merchant.id },
-  });
+  let prepared: Awaited<ReturnType<PaymentGateway['prepare']>>;
+  try {
+    const gateway = await gatewayFor(l.merchant, deps);
+    prepared = await gateway.prepare({
+      idempotencyBase: l.session.id,
+      email: l.session.customerEmail,
+      name: null,
+      state: l.session.gatewayState,
+      metadata: { porte_checkout_session: l.session.id, porte_merchant: l.merchant.id },
+    });
+  } catch (error) {
+    if (!(error instanceof GatewayUnavailable)) throw error;
+    return message(c, locale, 'unavailable_title', 'gateway_unavailable', 503, l.merchant);
+  }
   if (prepared.gateway === 'stripe') await checkoutRepository(deps.db).saveGatewayState(l.session.id, { ...l.session.gatewayState, ...prepared.state });
   const prefill = l.session.prefill;
   const view: CheckoutView = {
@@ -104,6 +111,7 @@ async function renderCheckout(c: C, l: Loaded, extra: { values?: Record<string, 
         ? { kind: 'stripe', publishableKey: prepared.publishableKey, clientSecret: prepared.clientSecret }
         : { kind: 'test' },
     embedded: c.req.query('embed') === '1',
+    embedOrigin: l.session.embedOrigin,
   };
   return renderPage(c, {
     locale,
@@ -118,16 +126,18 @@ async function renderCheckout(c: C, l: Loaded, extra: { values?: Record<string, 
 /** Turns a submit outcome into a page or a redirect. Card fields are never echoed back. */
 export async function respond(c: C, l: Loaded, outcome: SubmitOutcome, form?: CheckoutForm): Promise<Response> {
   const locale = localeOf(c, l.session);
+  const embed = c.req.query('embed') === '1';
   switch (outcome.kind) {
     case 'completed':
-      return c.redirect(outcome.redirect, 303);
+      // In the widget's iframe, the "done" page tells the merchant's page; otherwise go to success_url.
+      return c.redirect(embed ? `/checkout/${l.session.id}/done?embed=1&locale=${locale}` : outcome.redirect, 303);
     case 'requires_action':
-      return c.redirect(`${outcome.redirect}?locale=${locale}`, 303);
+      return c.redirect(`${outcome.redirect}?locale=${locale}${embed ? '&embed=1' : ''}`, 303);
     case 'restricted':
       return message(c, locale, 'restricted_title', 'restricted_body', 403, l.merchant);
     case 'closed':
       return outcome.status === 'complete'
-        ? outcome.redirect
+        ? outcome.redirect && !embed
           ? c.redirect(outcome.redirect, 303)
           : message(c, locale, 'complete_title', 'complete_body', 200, l.merchant)
         : message(c, locale, 'expired_title', 'expired_body', 410, l.merchant, l.session.cancelUrl);
@@ -166,6 +176,20 @@ export function checkoutPages(app: Hono<AppEnv>): void {
     const locale = localeOf(c);
     const t = translator(locale);
     return renderPage(c, { locale, title: t('complete_title'), node: MessagePage({ title: t('complete_title'), body: '' }) });
+  });
+
+  app.get('/checkout/:id/done', async (c) => {
+    const l = await load(c);
+    const locale = localeOf(c, l?.session);
+    if (l?.session.status !== 'complete') return message(c, locale, 'not_found_title', 'not_found_body', 404);
+    const t = translator(locale);
+    return renderPage(c, {
+      locale,
+      title: t('complete_title'),
+      ...csp(l.merchant),
+      node: MessagePage({ title: t('complete_title'), body: '' }),
+      hydrate: { bundle: 'embed-done', props: { session: l.session.id, embedOrigin: l.session.embedOrigin } },
+    });
   });
 
   app.get('/checkout/:id', async (c) => {

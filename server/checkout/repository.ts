@@ -17,6 +17,9 @@ export interface CheckoutSession {
   customerId: string | null;
   subscriptionId: string | null;
   gatewayState: Record<string, string>;
+  /** The merchant page's origin when opened by the widget: the only target of the page's messages. */
+  embedOrigin: string | null;
+  clientIp: string | null;
   expiresAt: string;
   completedAt: string | null;
   createdAt: string;
@@ -37,6 +40,8 @@ interface Row {
   customer_id: string | null;
   subscription_id: string | null;
   gateway_state: string;
+  embed_origin: string | null;
+  client_ip: string | null;
   expires_at: string;
   completed_at: string | null;
   created_at: string;
@@ -57,6 +62,8 @@ const fromRow = (r: Row): CheckoutSession => ({
   customerId: r.customer_id,
   subscriptionId: r.subscription_id,
   gatewayState: JSON.parse(r.gateway_state) as Record<string, string>,
+  embedOrigin: r.embed_origin,
+  clientIp: r.client_ip,
   expiresAt: r.expires_at,
   completedAt: r.completed_at,
   createdAt: r.created_at,
@@ -71,10 +78,10 @@ export function checkoutRepository(db: Database) {
     insert(s: CheckoutSession): Statement {
       return sql(
         `INSERT INTO checkout_sessions (id, merchant_id, offer_id, customer_reference, customer_email, prefill,
-           success_url, cancel_url, locale, source, status, gateway_state, expires_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', '{}', ?, ?)`,
+           success_url, cancel_url, locale, source, status, gateway_state, embed_origin, client_ip, expires_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', '{}', ?, ?, ?, ?)`,
         s.id, s.merchantId, s.offerId, s.customerReference, s.customerEmail, JSON.stringify(s.prefill),
-        s.successUrl, s.cancelUrl, s.locale, s.source, s.expiresAt, s.createdAt,
+        s.successUrl, s.cancelUrl, s.locale, s.source, s.embedOrigin, s.clientIp, s.expiresAt, s.createdAt,
       );
     },
     saveGatewayState(id: string, state: Record<string, string>): Promise<unknown> {

@@ -43,6 +43,7 @@ export function checkoutService(deps: Deps) {
     merchant: Merchant,
     input: CheckoutSessionCreate,
     source: CheckoutSession['source'],
+    origin: { embedOrigin?: string; clientIp?: string | null } = {},
   ): Promise<{ session: CheckoutSession; offer: CheckoutOffer }> {
     const offer = await loadOffer(deps.db, merchant.id, input.offer);
     if (!offer) throw invalid('offer', `No such offer: ${input.offer}.`, 'resource_missing');
@@ -69,6 +70,8 @@ export function checkoutService(deps: Deps) {
       customerId: null,
       subscriptionId: null,
       gatewayState: {},
+      embedOrigin: origin.embedOrigin ?? null,
+      clientIp: origin.clientIp ?? null,
       expiresAt: new Date(now.getTime() + SESSION_TTL_MS).toISOString(),
       completedAt: null,
       createdAt: now.toISOString(),

@@ -1,8 +1,8 @@
-import type { MessageKey } from '../../hosted-pages/i18n.ts';
+import { isMessageKey, type MessageKey } from '../../hosted-pages/i18n.ts';
 import { customerRepository } from '../customers/repository.ts';
 import type { Deps } from '../deps.ts';
-import type { ConfirmResult, TokenizedMethod } from '../gateways/port.ts';
-import { GatewayUnavailable, gatewayFor } from '../gateways/select.ts';
+import { type ConfirmResult, GatewayUnavailable, type TokenizedMethod } from '../gateways/port.ts';
+import { gatewayFor } from '../gateways/select.ts';
 import { isCountryCode } from '../lib/countries.ts';
 import type { Merchant } from '../merchants/repository.ts';
 import { type CheckoutDetails, finalizeOnce, successRedirect } from './complete.ts';
@@ -78,6 +78,8 @@ export async function submitCheckout(ctx: Context, form: CheckoutForm): Promise<
     case 'succeeded':
       return complete(ctx, details, result.method, result.gatewayCustomerId, gatewayKind);
     case 'requires_action':
+      // Stripe runs its own challenge inside the Payment Element: landing here means it was abandoned.
+      if (gatewayKind === 'stripe') return { kind: 'invalid', errors: {}, formError: 'authentication_failed' };
       await checkoutRepository(deps.db).saveGatewayState(session.id, {
         ...session.gatewayState,
         details: JSON.stringify(details),
@@ -88,7 +90,12 @@ export async function submitCheckout(ctx: Context, form: CheckoutForm): Promise<
       return { kind: 'invalid', errors: {}, formError: 'gateway_unavailable' };
     case 'failed': {
       if (await recordFailure(deps.db, attemptKey, existing, now)) return { kind: 'restricted' };
-      const key = result.message as MessageKey;
+      // The test gateway answers with message keys; Stripe with its own English text, mapped by code.
+      const key: MessageKey = isMessageKey(result.message)
+        ? result.message
+        : result.code === 'authentication_failed'
+          ? 'authentication_failed'
+          : 'card_declined';
       return { kind: 'invalid', errors: { [result.param ?? 'card_number']: key }, formError: key };
     }
   }

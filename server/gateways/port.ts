@@ -61,3 +61,6 @@ export interface PaymentGateway {
   prepare(input: PrepareInput): Promise<PreparedCollection>;
   confirm(input: ConfirmInput): Promise<ConfirmResult>;
 }
+
+/** The gateway cannot be used right now (not configured, unreachable): nothing was created. */
+export class GatewayUnavailable extends Error {}

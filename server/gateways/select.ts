@@ -1,9 +1,7 @@
 import type { Deps } from '../deps.ts';
 import type { Merchant } from '../merchants/repository.ts';
-import type { PaymentGateway } from './port.ts';
+import { GatewayUnavailable, type PaymentGateway } from './port.ts';
 import { testGateway } from './test-gateway.ts';
-
-export class GatewayUnavailable extends Error {}
 
 /**
  * The merchant's gateway. The test gateway exists only for test-mode merchants; Stripe is loaded

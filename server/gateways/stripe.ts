@@ -8,6 +8,7 @@
  * rather than trusting anything the browser says about the outcome.
  */
 import Stripe from 'stripe';
+import { GatewayUnavailable } from './port.ts';
 import type {
   ConfirmInput,
   ConfirmResult,
@@ -43,7 +44,7 @@ export type StripeGateway = PaymentGateway & {
  * `PreparedCollection` has no failure variant, and a checkout page must show "try again" rather
  * than a stack trace. Retrying `prepare` with the same idempotency base is always safe.
  */
-export class GatewayUnavailableError extends Error {
+export class GatewayUnavailableError extends GatewayUnavailable {
   readonly status = 'unavailable';
   /** False when retrying cannot help (bad secret key, Stripe account misconfigured): log it loudly. */
   readonly retryable: boolean;

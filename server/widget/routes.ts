@@ -1,0 +1,53 @@
+import type { Hono } from 'hono';
+import { etag } from 'hono/etag';
+import * as v from 'valibot';
+import { checkoutUrl } from '../checkout/service.ts';
+import type { AppEnv } from '../http/env.ts';
+import { notFound } from '../http/errors.ts';
+import { parse } from '../http/validate.ts';
+import { publicPricingTable } from '../pricing-tables/service.ts';
+import { offerService } from '../offers/service.ts';
+import { toJson as offerJson } from '../offers/repository.ts';
+import { publishableKeyAuth } from './auth.ts';
+import { widgetSessionCreateSchema } from './schema.ts';
+import { createWidgetSession, widgetSessionResult } from './service.ts';
+
+/** Public endpoints the widget calls from merchants' pages (publishable key + allowed origin). */
+export function widgetRoutes(app: Hono<AppEnv>): void {
+  app.use('/widget/v1/*', publishableKeyAuth);
+
+  // Cacheable: the grid's offers change rarely; ETag lets browsers revalidate for free.
+  app.get('/widget/v1/pricing_tables/:reference', etag(), async (c) => {
+    const { merchant, deps } = c.var;
+    const table = await publicPricingTable(deps.db, merchant.id, c.req.param('reference'));
+    if (!table) throw notFound('pricing table', 'reference');
+    c.header('Cache-Control', 'public, max-age=60, must-revalidate');
+    return c.json({ merchant: { name: merchant.name, mode: merchant.mode }, ...table });
+  });
+
+  app.get('/widget/v1/offers/:reference', etag(), async (c) => {
+    const { merchant, deps } = c.var;
+    const offer = await offerService(deps.db, deps.clock).find(merchant.id, c.req.param('reference')).catch(() => undefined);
+    if (!offer?.visible) throw notFound('offer', 'offer');
+    c.header('Cache-Control', 'public, max-age=60, must-revalidate');
+    return c.json(offerJson(offer));
+  });
+
+  app.post('/widget/v1/checkout_sessions', async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      body = undefined;
+    }
+    const input = parse(widgetSessionCreateSchema, body, 'body');
+    const { merchant, deps } = c.var;
+    const session = await createWidgetSession(deps, merchant, input, c.req.header('Origin') ?? '', c.req.header('x-porte-client-ip') ?? null);
+    return c.json({ id: session.id, url: checkoutUrl(deps.config.publicUrl, session.id), expires_at: session.expiresAt }, 201);
+  });
+
+  app.get('/widget/v1/checkout_sessions/:id', async (c) => {
+    const id = parse(v.pipe(v.string(), v.regex(/^cs_\w+$/, 'id must be a checkout session id.')), c.req.param('id'), 'id');
+    return c.json(await widgetSessionResult(c.var.deps, c.var.merchant, id));
+  });
+}

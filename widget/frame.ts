@@ -1,0 +1,128 @@
+import { isFrameMessage } from '../hosted-pages/embed/protocol.ts';
+import type { PresentArgs, SubscribedDetail } from './types.ts';
+
+/**
+ * The checkout frame, loaded on the first click: an overlay (modal dialog) or an inline iframe.
+ * Everything lives in a shadow root on a custom element, so the host page's CSS cannot reach it;
+ * styles are adopted (CSSOM), which a strict host CSP without 'unsafe-inline' still allows.
+ */
+const css = `:host{all:initial!important;display:block!important}
+.backdrop{position:fixed;inset:0;z-index:2147483000;background:rgba(15,18,30,.55);display:flex;align-items:center;justify-content:center;padding:16px}
+.dialog{position:relative;width:min(980px,100%);height:min(860px,100%);background:#f6f7fb;border-radius:var(--porte-radius,12px);overflow:hidden;box-shadow:0 20px 60px rgba(0,0,0,.3)}
+.dialog iframe{width:100%;height:100%}
+iframe{display:block;border:0;width:100%;min-height:420px;background:transparent}
+.close{position:absolute;top:8px;right:8px;z-index:1;width:40px;height:40px;border-radius:50%;border:0;background:#fff;color:#1d2330;font:24px/1 system-ui,sans-serif;cursor:pointer;box-shadow:0 1px 4px rgba(0,0,0,.2)}
+.close:focus-visible{outline:3px solid var(--porte-accent,#3b5bdb);outline-offset:2px}
+.close[aria-disabled=true]{opacity:.4;cursor:not-allowed}`;
+
+function shadowHost(tag: string): { host: HTMLElement; root: ShadowRoot } {
+  const host = document.createElement(tag);
+  const root = host.attachShadow({ mode: 'open' });
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  root.adoptedStyleSheets = [sheet];
+  return { host, root };
+}
+
+/** Asks the server, not the message, whether the session really completed. */
+async function confirmWithServer(a: PresentArgs): Promise<(SubscribedDetail & { success_url: string }) | undefined> {
+  const res = await fetch(`${a.base}/widget/v1/checkout_sessions/${encodeURIComponent(a.session)}?key=${encodeURIComponent(a.key)}`);
+  const body = res.ok ? await res.json() : undefined;
+  if (body?.status !== 'complete') return undefined;
+  return { checkout_session: body.id, customer: body.customer, subscription: body.subscription, success_url: body.success_url };
+}
+
+export function present(a: PresentArgs): Promise<SubscribedDetail | undefined> {
+  const overlay = a.mode === 'overlay';
+  const { host, root } = shadowHost(overlay ? 'porte-overlay' : 'porte-inline');
+  const iframe = document.createElement('iframe');
+  iframe.src = `${a.url}&embed=1`;
+  iframe.title = 'Checkout';
+  iframe.allow = 'payment';
+  const opener = document.activeElement as HTMLElement | null;
+  const html = document.documentElement;
+  const previousOverflow = html.style.overflow;
+  let busy = false;
+  let closeButton: HTMLButtonElement | undefined;
+
+  return new Promise((resolve) => {
+    const close = (force = false) => {
+      if (busy && !force) return; // never close while a payment is being processed
+      window.removeEventListener('message', onMessage);
+      document.removeEventListener('keydown', onKey, true);
+      host.remove();
+      if (overlay) {
+        html.style.overflow = previousOverflow;
+        opener?.focus();
+      }
+      a.emit('close', { checkout_session: a.session });
+      resolve(undefined);
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') close();
+    };
+    const onMessage = async (e: MessageEvent) => {
+      // Only Porte's origin, and only our own iframe: a message forged by the host page is ignored.
+      if (e.origin !== a.base || e.source !== iframe.contentWindow || !isFrameMessage(e.data)) return;
+      const m = e.data;
+      if (m.type === 'resize' && !overlay) iframe.style.height = `${Math.min(Math.max(m.height, 200), 5000)}px`;
+      else if (m.type === 'busy') {
+        busy = m.busy;
+        closeButton?.setAttribute('aria-disabled', String(busy));
+      } else if (m.type === 'close') close();
+      else if (m.type === 'subscribed' && m.session === a.session) {
+        const detail = await confirmWithServer(a);
+        if (!detail) return;
+        const { success_url, ...publicDetail } = detail;
+        busy = false;
+        const proceed = a.emit('subscribed', publicDetail, true);
+        close(true);
+        resolve(publicDetail);
+        if (proceed) {
+          const url = new URL(success_url);
+          url.searchParams.set('checkout_session_id', a.session);
+          location.assign(url.toString());
+        }
+      }
+    };
+    window.addEventListener('message', onMessage);
+
+    if (overlay) {
+      const backdrop = document.createElement('div');
+      backdrop.className = 'backdrop';
+      const dialog = document.createElement('div');
+      dialog.className = 'dialog';
+      dialog.setAttribute('role', 'dialog');
+      dialog.setAttribute('aria-modal', 'true');
+      dialog.setAttribute('aria-label', 'Checkout');
+      closeButton = document.createElement('button');
+      closeButton.className = 'close';
+      closeButton.type = 'button';
+      closeButton.setAttribute('aria-label', 'Close');
+      closeButton.textContent = '×';
+      closeButton.onclick = () => close();
+      // Focus trap: sentinels on both sides send focus back into the dialog.
+      const sentinel = (to: () => HTMLElement) => {
+        const s = document.createElement('span');
+        s.tabIndex = 0;
+        s.onfocus = () => to().focus();
+        return s;
+      };
+      dialog.append(closeButton, iframe);
+      backdrop.append(sentinel(() => iframe), dialog, sentinel(() => closeButton as HTMLElement));
+      backdrop.onclick = (e) => {
+        if (e.target === backdrop) close();
+      };
+      root.append(backdrop);
+      document.body.append(host);
+      html.style.overflow = 'hidden';
+      document.addEventListener('keydown', onKey, true);
+      iframe.addEventListener('load', () => iframe.focus(), { once: true });
+    } else {
+      root.append(iframe);
+      const anchor = a.anchor;
+      if (anchor?.parentNode) anchor.parentNode.insertBefore(host, anchor.nextSibling);
+      else document.body.append(host);
+    }
+  });
+}
