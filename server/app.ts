@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { challengePages } from './checkout/challenge.tsx';
 import { checkoutPages } from './checkout/pages.tsx';
 import { checkoutRoutes } from './checkout/routes.ts';
+import { stripeRoutes } from './checkout/stripe-routes.ts';
 import { customerRoutes } from './customers/routes.ts';
 import type { Deps } from './deps.ts';
 import { Api } from './http/api.ts';
@@ -70,6 +71,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   // Hosted pages: server-rendered Preact, hydrated by /assets/*.js.
   checkoutPages(app);
   challengePages(app);
+  stripeRoutes(app);
   widgetRoutes(app);
   demoRoutes(app);
   offerRoutes(api);

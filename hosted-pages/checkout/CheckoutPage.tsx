@@ -119,6 +119,12 @@ export function CheckoutPage({ view }: { view: CheckoutView }) {
     if (view.gateway.kind === 'stripe' && stripe.current) {
       // Card data goes from Stripe's iframe straight to Stripe; we post only the SetupIntent id.
       event.preventDefault();
+      // Details first: if the browser closes after Stripe confirms, the webhook can still finish.
+      const saved = await fetch(`/checkout/${view.sessionId}/details`, { method: 'POST', body: new FormData(form) }).catch(() => undefined);
+      if (!saved?.ok) {
+        form.submit(); // the server re-renders the form with each field's error
+        return;
+      }
       const setupIntent = await stripe.current.confirm(form);
       if (!setupIntent) {
         setBusy(false);
