@@ -28,10 +28,23 @@ async function failuresSince(db: Database, key: AttemptKey, since: string): Prom
   return row?.n ?? 0;
 }
 
+/**
+ * Where the counting window starts: an hour ago, or later if the merchant has since removed this
+ * customer from the grey list (PATCH grey_listed: false) — the failures that listed it are forgiven.
+ */
+async function windowStart(db: Database, key: AttemptKey, customer: Customer | undefined, now: Date): Promise<string> {
+  const hourAgo = new Date(now.getTime() - WINDOW_MS).toISOString();
+  if (!customer) return hourAgo;
+  const row = await db.get<{ at: string | null }>(
+    "SELECT MAX(created_at) AS at FROM activity WHERE merchant_id = ? AND customer_id = ? AND type = 'customer.grey_list_removed'",
+    [key.merchantId, customer.id],
+  );
+  return row?.at && row.at > hourAgo ? row.at : hourAgo;
+}
+
 export async function isRestricted(db: Database, key: AttemptKey, customer: Customer | undefined, now: Date): Promise<boolean> {
   if (customer?.greyListed) return true;
-  const since = new Date(now.getTime() - WINDOW_MS).toISOString();
-  return (await failuresSince(db, key, since)) >= GREY_LIST_THRESHOLD;
+  return (await failuresSince(db, key, await windowStart(db, key, customer, now))) >= GREY_LIST_THRESHOLD;
 }
 
 /**
@@ -47,7 +60,7 @@ export async function recordFailure(db: Database, key: AttemptKey, customer: Cus
     key.ip,
     at,
   ]);
-  const restricted = (await failuresSince(db, key, new Date(now.getTime() - WINDOW_MS).toISOString())) >= GREY_LIST_THRESHOLD;
+  const restricted = (await failuresSince(db, key, await windowStart(db, key, customer, now))) >= GREY_LIST_THRESHOLD;
   if (restricted && customer && !customer.greyListed) {
     const listed = { ...customer, greyListed: true, updatedAt: at };
     const statements: Statement[] = [
