@@ -17,6 +17,7 @@ import { offerRoutes } from './offers/routes.ts';
 import { openApiRoutes } from './openapi/routes.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
 import { demoRoutes } from './demo/routes.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
 import { widgetRoutes } from './widget/routes.ts';
 import { pricingTableRoutes } from './pricing-tables/routes.ts';
 
@@ -67,6 +68,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   customerRoutes(api);
   checkoutRoutes(api);
   subscriptionRoutes(api);
+  webhookRoutes(api);
 
   // Hosted pages: server-rendered Preact, hydrated by /assets/*.js.
   checkoutPages(app);

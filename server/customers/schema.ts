@@ -1,15 +1,6 @@
 import * as v from 'valibot';
+import { jsonObject } from '../http/validate.ts';
 import { isCountryCode } from '../lib/countries.ts';
-
-/**
- * valibot's object and record schemas let JSON arrays through (`[]` passes as `{}`, `["x"]` as
- * `{"0":"x"}`): this refuses them first. The OpenAPI document is unchanged (the check is skipped there).
- */
-const jsonObject = <S extends v.GenericSchema>(schema: S, message: string) =>
-  v.pipe(
-    v.custom<unknown>((input) => typeof input === 'object' && input !== null && !Array.isArray(input), message),
-    schema,
-  );
 
 const text = (field: string, max: number) =>
   v.nullish(v.pipe(v.string(`${field} must be a string.`), v.trim(), v.maxLength(max, `${field} must be at most ${max} characters.`)));

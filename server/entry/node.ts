@@ -8,6 +8,7 @@ import { migrateNode } from '../db/migrate-node.ts';
 import { type Deps, systemClock } from '../deps.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
+import { deliverDue } from '../webhooks/delivery.ts';
 
 /** The Node entry: the only place that reads the environment. */
 const port = Number(process.env.PORT ?? 8787);
@@ -39,15 +40,26 @@ const server = serve({ fetch: outer.fetch, port }, () => {
   console.log(startBanner(publicUrl, seed));
 });
 
+// Webhook delivery: a background loop drains the outbox (on Workers, the cron trigger does).
+let delivering: Promise<unknown> = Promise.resolve();
+const loop = setInterval(() => {
+  delivering = delivering
+    .then(() => deliverDue(deps.db, deps.clock))
+    .catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'webhook delivery failed', error: String(error) })));
+}, Number(process.env.PORTE_WEBHOOK_INTERVAL_MS ?? 1000));
+
 // Graceful shutdown: stop accepting, let requests in flight finish, then close the database.
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
+    clearInterval(loop);
     server.close(() => {
-      sqlite.close();
-      process.exit(0);
+      delivering.finally(() => {
+        sqlite.close();
+        process.exit(0);
+      });
     });
     setTimeout(() => process.exit(1), 10_000).unref();
   });

@@ -6,6 +6,7 @@ import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
+import { deliverDue } from '../webhooks/delivery.ts';
 
 export interface Env {
   DB: D1Database;
@@ -13,24 +14,35 @@ export interface Env {
   PORTE_SEED?: string;
 }
 
-let cached: { app: Hono<AppEnv>; seeded: Promise<unknown> } | undefined;
+let cached: { app: Hono<AppEnv>; seeded: Promise<unknown>; deps: Deps } | undefined;
+
+function setup(env: Env, origin: string) {
+  if (!cached) {
+    const publicUrl = (env.PORTE_PUBLIC_URL ?? origin).replace(/\/$/, '');
+    const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config: { publicUrl } };
+    const seeded =
+      env.PORTE_SEED === '0'
+        ? Promise.resolve()
+        : seedDemo(deps, seedSteps).then((seed) => seed && console.log(startBanner(publicUrl, seed)));
+    cached = { app: createApp(deps), seeded, deps };
+  }
+  return cached;
+}
 
 /** The Workers entry: same app over D1. Migrations are applied by `wrangler d1 migrations apply`. */
 export default {
   async fetch(request: Request, env: Env, _ctx: ExecutionContext): Promise<Response> {
-    if (!cached) {
-      const publicUrl = (env.PORTE_PUBLIC_URL ?? new URL(request.url).origin).replace(/\/$/, '');
-      const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config: { publicUrl } };
-      const seeded =
-        env.PORTE_SEED === '0'
-          ? Promise.resolve()
-          : seedDemo(deps, seedSteps).then((seed) => seed && console.log(startBanner(publicUrl, seed)));
-      cached = { app: createApp(deps), seeded };
-    }
-    await cached.seeded;
+    const { app, seeded } = setup(env, new URL(request.url).origin);
+    await seeded;
     // Cloudflare sets CF-Connecting-IP itself; whatever the client sent under our header is replaced.
     const headers = new Headers(request.headers);
     headers.set('x-porte-client-ip', request.headers.get('CF-Connecting-IP') ?? 'unknown');
-    return cached.app.fetch(new Request(request, { headers }));
+    return app.fetch(new Request(request, { headers }));
+  },
+
+  /** Cron trigger (wrangler.toml): drains the webhook outbox with the same code as the Node loop. */
+  async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
+    const { deps } = setup(env, env.PORTE_PUBLIC_URL ?? 'http://localhost:8787');
+    ctx.waitUntil(deliverDue(deps.db, deps.clock));
   },
 };

@@ -22,3 +22,13 @@ export function parse<TSchema extends v.GenericSchema>(
   else if (message.startsWith('Invalid')) message = `${param}: ${message}`;
   throw invalid(param, message);
 }
+
+/**
+ * valibot's object and record schemas let JSON arrays through (`[]` passes as `{}`, `["x"]` as
+ * `{"0":"x"}`): this refuses them first. The OpenAPI document is unchanged (the check is skipped there).
+ */
+export const jsonObject = <S extends v.GenericSchema>(schema: S, message: string) =>
+  v.pipe(
+    v.custom<unknown>((input) => typeof input === 'object' && input !== null && !Array.isArray(input), message),
+    schema,
+  );

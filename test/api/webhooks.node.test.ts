@@ -1,0 +1,4 @@
+import { nodeHarness } from '../harness/node.ts';
+import { webhooksSuite } from './webhooks.suite.ts';
+
+webhooksSuite(nodeHarness);

@@ -1,0 +1,4 @@
+import { workerdHarness } from '../harness/workerd.ts';
+import { webhooksSuite } from './webhooks.suite.ts';
+
+webhooksSuite(workerdHarness);
