@@ -50,7 +50,7 @@ export function challengePages(app: Hono<AppEnv>): void {
       return message(c, locale, 'not_found_title', 'not_found_body', 403, l.merchant);
     }
     const outcome = await answerChallenge(
-      { deps: c.var.deps, merchant: l.merchant, session: l.session, offer: l.offer, ip: clientIp(c) },
+      { deps: c.var.deps, merchant: l.merchant, session: l.session, offer: l.offer, ip: clientIp(c), locale },
       body.outcome === 'approved',
     );
     return respond(c, l, outcome);

@@ -208,7 +208,7 @@ export function checkoutPages(app: Hono<AppEnv>): void {
     const parsed = v.safeParse(checkoutFormSchema, Object.fromEntries(Object.entries(await c.req.parseBody()).filter(([, x]) => typeof x === 'string')));
     if (!parsed.success) return respond(c, l, { kind: 'invalid', errors: {}, formError: 'fix_errors' });
     if (!(await csrfOk(c, l.session, parsed.output.csrf))) return message(c, locale, 'not_found_title', 'not_found_body', 403, l.merchant);
-    const outcome = await submitCheckout({ deps: c.var.deps, merchant: l.merchant, session: l.session, offer: l.offer, ip: clientIp(c) }, parsed.output);
+    const outcome = await submitCheckout({ deps: c.var.deps, merchant: l.merchant, session: l.session, offer: l.offer, ip: clientIp(c), locale }, parsed.output);
     return respond(c, l, outcome, parsed.output);
   });
 }

@@ -40,6 +40,8 @@ interface Context {
   session: CheckoutSession;
   offer: CheckoutOffer;
   ip: string | null;
+  /** The language the page was shown in: a new customer gets it when the session set none. */
+  locale?: 'en' | 'fr';
 }
 
 /** What the checkout form's POST does: validate, grey list, gateway, then one atomic completion. */
@@ -108,7 +110,8 @@ async function complete(
   gatewayCustomerId: string | null,
   gatewayKind: 'test' | 'stripe',
 ): Promise<SubmitOutcome> {
-  const ids = await finalizeOnce(ctx.deps, ctx.merchant, ctx.session, ctx.offer, details, method, gatewayCustomerId, gatewayKind);
+  const session = ctx.session.locale || !ctx.locale ? ctx.session : { ...ctx.session, locale: ctx.locale };
+  const ids = await finalizeOnce(ctx.deps, ctx.merchant, session, ctx.offer, details, method, gatewayCustomerId, gatewayKind);
   return { kind: 'completed', redirect: successRedirect(ctx.session), ...ids };
 }
 
@@ -123,7 +126,11 @@ export async function answerChallenge(ctx: Context, approved: boolean): Promise<
   const parsed = JSON.parse(details) as CheckoutDetails;
   await checkoutRepository(deps.db).saveGatewayState(session.id, {});
   if (approved) return complete(ctx, parsed, JSON.parse(pending) as TokenizedMethod, null, 'test');
-  const attemptKey = { merchantId: ctx.merchant.id, customerId: null, email: parsed.email.toLowerCase(), ip: ctx.ip };
-  if (await recordFailure(deps.db, attemptKey, undefined, deps.clock())) return { kind: 'restricted' };
+  // Counted like a declined card: against the session's existing customer too, so it can be grey-listed.
+  const existing = session.customerReference
+    ? await customerRepository(deps.db).byReference(ctx.merchant.id, session.customerReference)
+    : undefined;
+  const attemptKey = { merchantId: ctx.merchant.id, customerId: existing?.id ?? null, email: parsed.email.toLowerCase(), ip: ctx.ip };
+  if (await recordFailure(deps.db, attemptKey, existing, deps.clock())) return { kind: 'restricted' };
   return { kind: 'invalid', errors: { card_number: 'authentication_failed' }, formError: 'authentication_failed', values: { ...parsed } };
 }

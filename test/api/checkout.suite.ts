@@ -211,6 +211,14 @@ export function checkoutSuite(factory: HarnessFactory): void {
         expect(/>S(?:'|&#39;|&#x27;)abonner<\/button>/.test(html)).toBe(true);
         expect(/<p class="price">29,00[\u00a0\u202f ]€ \/ mois<\/p>/.test(html)).toBe(true);
       }
+
+      // Completed in French, the new customer's language is French (the session set none).
+      const page = await openCheckout(h, s.id, { headers: { 'Accept-Language': 'fr' } });
+      const action = /<form method="post" action="([^"]+)"/.exec(page.html)?.[1] ?? '';
+      expect(action).toBe(`/checkout/${s.id}?locale=fr`);
+      expect((await postCheckout(h, action, { csrf: page.csrf, ...formFields('francais@example.com') })).status).toBe(303);
+      const done = await api('GET', `/v1/checkout_sessions/${s.id}`);
+      expect((await api('GET', `/v1/customers/${done.body.customer}`)).body.language).toBe('fr');
     });
 
     it('completes with a test card: 303 to success_url with checkout_session_id, a trialing subscription, the customer with card details', async () => {
@@ -397,6 +405,21 @@ export function checkoutSuite(factory: HarnessFactory): void {
       const cleared = await complete(later.id, formFields('risky@example.com', card(CARDS.ok)));
       expect(cleared.status).toBe(303);
       expect((await api('GET', `/v1/subscriptions?customer=${existing.body.id}`)).body.data).toHaveLength(1);
+    });
+
+    it('counts failed 3-D Secure verifications against the existing customer too, grey-listing it at 5', async () => {
+      const { api } = await shop();
+      const existing = await api('POST', '/v1/customers', { reference: 'risky-3ds', email: 'risky3ds@example.com' });
+      const statuses: number[] = [];
+      for (let i = 1; i <= 5; i++) {
+        const s = await session(api, { customer_reference: 'risky-3ds' });
+        const page = await openCheckout(h, s.id);
+        expect((await postCheckout(h, `/checkout/${s.id}`, { csrf: page.csrf, ...formFields(`risky3ds+${i}@example.com`, card(CARDS.challenge)) })).status).toBe(303);
+        statuses.push((await postCheckout(h, `/checkout/${s.id}/challenge`, { csrf: page.csrf, outcome: 'failed' })).status);
+      }
+      expect(statuses).toEqual([422, 422, 422, 422, 403]);
+      expect((await api('GET', `/v1/customers/${existing.body.id}`)).body.grey_listed).toBe(true);
+      expect(await counts(api)).toEqual({ customers: 1, subscriptions: 0 });
     });
 
     it('counts ten concurrent submissions of one session once: one customer, one subscription', async () => {

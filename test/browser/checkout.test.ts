@@ -306,13 +306,20 @@ describe('hosted checkout in Chromium', () => {
     expect((await customersWithEmail(who.email))[0]).toMatchObject({ language: 'fr' });
   });
 
-  it('follows the browser language (Accept-Language: fr) on a merchant’s session', async () => {
+  it('follows the browser language (Accept-Language: fr) on a merchant’s session, and keeps it as the customer’s language', async () => {
     const session = await createSession('basic-monthly');
     const page = await newPage('fr-FR');
     await page.goto(session.url);
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
     expect(await page.getByLabel('E-mail', { exact: true }).count()).toBe(1);
     expect((await page.locator('.price').textContent())?.replace(/[\u00a0\u202f]/g, ' ')).toBe('9,00 € / mois');
+    const who = person('accept-fr');
+    await fillDetails(page, who, { email: 'E-mail', first: 'Prénom', last: 'Nom', company: 'Société', line1: 'Adresse', postal: 'Code postal', city: 'Ville', country: 'Pays', countryName: 'Belgique' });
+    await fillCard(page, CARDS.ok, { number: 'Numéro de carte', expiry: 'Expiration', cvc: 'CVC' });
+    await page.getByRole('button', { name: "S'abonner" }).click();
+    await expectSuccess(page, session.id);
+    // The customer chose nothing but read the page in French: that is their language from now on.
+    expect((await customersWithEmail(who.email))[0]).toMatchObject({ language: 'fr', billing_address: { country: 'BE' } });
   });
 
   it('the English checkout page has no serious or critical axe violations', async () => {
