@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { challengePages } from './checkout/challenge.tsx';
 import { checkoutPages } from './checkout/pages.tsx';
@@ -7,12 +6,11 @@ import { checkoutRoutes } from './checkout/routes.ts';
 import { stripeRoutes } from './checkout/stripe-routes.ts';
 import { customerRoutes } from './customers/routes.ts';
 import type { Deps } from './deps.ts';
-import { Api } from './http/api.ts';
+import { Api, MAX_BODY_BYTES } from './http/api.ts';
 import { secretKeyAuth } from './http/auth.ts';
 import type { AppEnv } from './http/env.ts';
 import { ApiError } from './http/errors.ts';
 import { idempotency } from './http/idempotency.ts';
-import { randomToken } from './lib/ids.ts';
 import { offerRoutes } from './offers/routes.ts';
 import { openApiRoutes } from './openapi/routes.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
@@ -20,6 +18,7 @@ import { demoRoutes } from './demo/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { widgetRoutes } from './widget/routes.ts';
 import { pricingTableRoutes } from './pricing-tables/routes.ts';
+import { portalPages } from './portal/pages.tsx';
 
 const apiError = (status: 400 | 404 | 413 | 500, code: string, message: string, type: 'invalid_request_error' | 'not_found' | 'api_error') =>
   new ApiError(status, type, code, message);
@@ -30,7 +29,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   app.use(async (c, next) => {
     const incoming = c.req.header('X-Request-Id');
-    const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : `req_${randomToken(16)}`;
+    const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : `req_${crypto.randomUUID().replaceAll('-', '')}`;
     c.set('deps', deps);
     c.set('requestId', requestId);
     await next();
@@ -63,7 +62,13 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   openApiRoutes(app, api);
 
   // The merchant REST API: server-to-server only, so no CORS headers are ever sent from here.
-  app.use('/v1/*', bodyLimit({ maxSize: 100 * 1024, onError: () => { throw apiError(413, 'body_too_large', 'The request body is larger than 100 KB.', 'invalid_request_error'); } }));
+  // Size limit from Content-Length (cheap: no stream wrapping); readJson re-checks chunked bodies.
+  app.use('/v1/*', async (c, next) => {
+    if (Number(c.req.header('Content-Length') ?? 0) > MAX_BODY_BYTES) {
+      throw apiError(413, 'body_too_large', 'The request body is larger than 100 KB.', 'invalid_request_error');
+    }
+    await next();
+  });
   app.use('/v1/*', secretKeyAuth, idempotency);
   customerRoutes(api);
   checkoutRoutes(api);
@@ -74,6 +79,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   checkoutPages(app);
   challengePages(app);
   stripeRoutes(app);
+  portalPages(app);
   widgetRoutes(app);
   demoRoutes(app);
   offerRoutes(api);

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../app.ts';
 import { betterSqliteDatabase, openSqlite } from '../db/better-sqlite3.ts';
+import { startCheckpointer } from '../db/checkpointer.ts';
 import { migrateNode } from '../db/migrate-node.ts';
 import { type Deps, systemClock } from '../deps.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
@@ -16,6 +17,9 @@ const file = process.env.PORTE_DB ?? './data/porte.sqlite';
 const publicUrl = (process.env.PORTE_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
 
 const sqlite = openSqlite(file);
+// Checkpoints move to a worker thread (see checkpointer.ts); SQLite's own would run mid-request.
+sqlite.pragma('wal_autocheckpoint = 0');
+const checkpointer = startCheckpointer(file);
 migrateNode(sqlite, fileURLToPath(new URL('../../migrations', import.meta.url)));
 const deps: Deps = { db: betterSqliteDatabase(sqlite), clock: systemClock, config: { publicUrl } };
 const seed = process.env.PORTE_SEED === '0' ? undefined : await seedDemo(deps, seedSteps);
@@ -56,7 +60,8 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     stopping = true;
     clearInterval(loop);
     server.close(() => {
-      delivering.finally(() => {
+      delivering.finally(async () => {
+        await checkpointer.stop();
         sqlite.close();
         process.exit(0);
       });
