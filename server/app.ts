@@ -5,7 +5,7 @@ import { checkoutPages } from './checkout/pages.tsx';
 import { checkoutRoutes } from './checkout/routes.ts';
 import { stripeRoutes } from './checkout/stripe-routes.ts';
 import { customerRoutes } from './customers/routes.ts';
-import type { Deps } from './deps.ts';
+import { type Deps, jsonLogger } from './deps.ts';
 import { Api, MAX_BODY_BYTES } from './http/api.ts';
 import { secretKeyAuth } from './http/auth.ts';
 import type { AppEnv } from './http/env.ts';
@@ -32,7 +32,18 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : `req_${crypto.randomUUID().replaceAll('-', '')}`;
     c.set('deps', deps);
     c.set('requestId', requestId);
+    const started = performance.now();
     await next();
+    deps.log?.({
+      level: c.res.status >= 500 ? 'error' : 'info',
+      msg: 'request',
+      request_id: requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      merchant: c.var.merchant?.id,
+    });
     c.header('X-Request-Id', requestId);
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
@@ -44,7 +55,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     else if (error instanceof HTTPException && error.status < 500) {
       apiErr = apiError(error.status === 413 ? 413 : 400, 'request_invalid', error.message || 'Bad request.', 'invalid_request_error');
     } else {
-      console.error(JSON.stringify({ level: 'error', request_id: c.var.requestId, method: c.req.method, path: c.req.path, error: String(error instanceof Error ? (error.stack ?? error.message) : error) }));
+      (deps.log ?? jsonLogger)({ level: 'error', msg: 'unhandled error', request_id: c.var.requestId, method: c.req.method, path: c.req.path, error: String(error instanceof Error ? (error.stack ?? error.message) : error) });
       apiErr = apiError(500, 'internal_error', 'Something went wrong on our side; it is safe to retry.', 'api_error');
     }
     const body = apiErr.toJSON();

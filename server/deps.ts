@@ -14,6 +14,12 @@ export interface Deps {
   readonly db: Database;
   readonly clock: () => Date;
   readonly config: Config;
+  /** Structured logs, one JSON object per line (request logs, errors). Absent: silent (tests). */
+  readonly log?: (entry: Record<string, unknown>) => void;
 }
+
+export const jsonLogger = (entry: Record<string, unknown>): void => {
+  console.log(JSON.stringify({ time: new Date().toISOString(), ...entry }));
+};
 
 export const systemClock = (): Date => new Date();

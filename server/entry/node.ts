@@ -6,7 +6,7 @@ import { createApp } from '../app.ts';
 import { betterSqliteDatabase, openSqlite } from '../db/better-sqlite3.ts';
 import { startCheckpointer } from '../db/checkpointer.ts';
 import { migrateNode } from '../db/migrate-node.ts';
-import { type Deps, systemClock } from '../deps.ts';
+import { type Deps, jsonLogger, systemClock } from '../deps.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
 import { deliverDue } from '../webhooks/delivery.ts';
@@ -21,7 +21,14 @@ const sqlite = openSqlite(file);
 sqlite.pragma('wal_autocheckpoint = 0');
 const checkpointer = startCheckpointer(file);
 migrateNode(sqlite, fileURLToPath(new URL('../../migrations', import.meta.url)));
-const deps: Deps = { db: betterSqliteDatabase(sqlite), clock: systemClock, config: { publicUrl } };
+const stripe = { secretKey: process.env.STRIPE_SECRET_KEY, publishableKey: process.env.STRIPE_PUBLISHABLE_KEY, webhookSecret: process.env.STRIPE_WEBHOOK_SECRET };
+const deps: Deps = {
+  db: betterSqliteDatabase(sqlite),
+  clock: systemClock,
+  config: { publicUrl, stripe },
+  // PORTE_LOG=0 silences request logs (errors are still printed).
+  log: process.env.PORTE_LOG === '0' ? undefined : jsonLogger,
+};
 const seed = process.env.PORTE_SEED === '0' ? undefined : await seedDemo(deps, seedSteps);
 
 const app = createApp(deps);

@@ -2,7 +2,7 @@ import type { D1Database, ExecutionContext } from '@cloudflare/workers-types';
 import type { Hono } from 'hono';
 import { createApp } from '../app.ts';
 import { d1Database } from '../db/d1.ts';
-import type { Deps } from '../deps.ts';
+import { type Deps, jsonLogger } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
@@ -12,6 +12,9 @@ export interface Env {
   DB: D1Database;
   PORTE_PUBLIC_URL?: string;
   PORTE_SEED?: string;
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_PUBLISHABLE_KEY?: string;
+  STRIPE_WEBHOOK_SECRET?: string;
 }
 
 let cached: { app: Hono<AppEnv>; seeded: Promise<unknown>; deps: Deps } | undefined;
@@ -19,7 +22,8 @@ let cached: { app: Hono<AppEnv>; seeded: Promise<unknown>; deps: Deps } | undefi
 function setup(env: Env, origin: string) {
   if (!cached) {
     const publicUrl = (env.PORTE_PUBLIC_URL ?? origin).replace(/\/$/, '');
-    const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config: { publicUrl } };
+    const stripe = { secretKey: env.STRIPE_SECRET_KEY, publishableKey: env.STRIPE_PUBLISHABLE_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET };
+    const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config: { publicUrl, stripe }, log: jsonLogger };
     const seeded =
       env.PORTE_SEED === '0'
         ? Promise.resolve()
