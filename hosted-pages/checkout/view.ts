@@ -1,3 +1,4 @@
+import type { OfferJson } from '../../server/offers/schema.ts';
 import type { Locale, MessageKey } from '../i18n.ts';
 
 /** Everything the checkout page renders: serialised into the page for hydration. */
@@ -6,15 +7,7 @@ export interface CheckoutView {
   sessionId: string;
   merchantName: string;
   testMode: boolean;
-  offer: {
-    name: string;
-    description: string | null;
-    currency: string;
-    amount_upfront: number;
-    recurring: { amount: number; interval: 'day' | 'week' | 'month' | 'year'; interval_count: number };
-    trial: { days: number; amount: number };
-    features: string[];
-  };
+  offer: Pick<OfferJson, 'name' | 'description' | 'currency' | 'amount_upfront' | 'recurring' | 'trial' | 'features'>;
   values: Record<string, string>;
   errors: Partial<Record<string, MessageKey>>;
   formError: MessageKey | null;

@@ -1,19 +1,11 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { formatMoney } from '../../hosted-pages/format.ts';
+import type { OfferJson } from '../../server/offers/schema.ts';
 import type { GridArgs } from '../types.ts';
 import { gridCss } from './styles.ts';
 
-interface Offer {
-  reference: string;
-  name: string;
-  description: string | null;
-  currency: string;
-  amount_upfront: number;
-  recurring: { amount: number; interval: 'day' | 'week' | 'month' | 'year'; interval_count: number };
-  trial: { days: number; amount: number };
-  features: string[];
-}
+type Offer = Pick<OfferJson, 'reference' | 'name' | 'description' | 'currency' | 'amount_upfront' | 'recurring' | 'trial' | 'features'>;
 interface Table {
   offers: Offer[];
   highlighted?: string;
