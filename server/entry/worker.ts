@@ -12,6 +12,7 @@ export interface Env {
   DB: D1Database;
   PORTE_PUBLIC_URL?: string;
   PORTE_SEED?: string;
+  PORTE_LOG?: string;
   STRIPE_SECRET_KEY?: string;
   STRIPE_PUBLISHABLE_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
@@ -23,7 +24,7 @@ function setup(env: Env, origin: string) {
   if (!cached) {
     const publicUrl = (env.PORTE_PUBLIC_URL ?? origin).replace(/\/$/, '');
     const stripe = { secretKey: env.STRIPE_SECRET_KEY, publishableKey: env.STRIPE_PUBLISHABLE_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET };
-    const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config: { publicUrl, stripe }, log: jsonLogger };
+    const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config: { publicUrl, stripe }, log: env.PORTE_LOG === '0' ? undefined : jsonLogger };
     const seeded =
       env.PORTE_SEED === '0'
         ? Promise.resolve()

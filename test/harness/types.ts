@@ -14,6 +14,8 @@ export interface Harness {
   /** A fresh merchant with its keys (test mode unless told otherwise). */
   merchant(options?: { mode?: 'test' | 'live' }): Promise<TestMerchant>;
   close(): Promise<void>;
+  /** Workers only: fire the cron trigger (the webhook outbox drain). */
+  scheduled?(): Promise<void>;
 }
 
 export type HarnessFactory = () => Promise<Harness>;

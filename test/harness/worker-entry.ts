@@ -27,4 +27,5 @@ export default {
     }
     return worker.fetch(request, env, ctx);
   },
+  scheduled: worker.scheduled,
 };

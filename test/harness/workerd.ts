@@ -51,7 +51,7 @@ export async function workerdHarness(): Promise<Harness> {
     compatibilityFlags: ['nodejs_compat'],
     d1Databases: { DB: DATABASE_ID },
     d1Persist: join(dir, 'v3', 'd1'),
-    bindings: { PORTE_SEED: '0', PORTE_PUBLIC_URL: 'http://porte.test' },
+    bindings: { PORTE_SEED: '0', PORTE_LOG: '0', PORTE_PUBLIC_URL: 'http://porte.test' },
   });
   const request = async (path: string, init?: RequestInit): Promise<Response> => {
     // Miniflare has its own fetch types; the wire format is the same.
@@ -67,6 +67,10 @@ export async function workerdHarness(): Promise<Harness> {
         body: JSON.stringify({ slug: `m-${randomToken(8).toLowerCase()}`, mode: options.mode ?? 'test' }),
       });
       return (await res.json()) as TestMerchant;
+    },
+    async scheduled() {
+      const worker = await mf.getWorker();
+      await worker.scheduled({ cron: '* * * * *' });
     },
     async close() {
       await mf.dispose();
