@@ -39,7 +39,9 @@ export function present(a: PresentArgs): Promise<SubscribedDetail | undefined> {
   iframe.src = `${a.url}&embed=1`;
   iframe.title = 'Checkout';
   iframe.allow = 'payment';
-  const opener = document.activeElement as HTMLElement | null;
+  // The element that opened us, even inside a shadow root (the grid's buttons): focus returns there.
+  let opener = document.activeElement as HTMLElement | null;
+  while (opener?.shadowRoot?.activeElement) opener = opener.shadowRoot.activeElement as HTMLElement;
   const html = document.documentElement;
   const previousOverflow = html.style.overflow;
   let busy = false;
@@ -76,8 +78,8 @@ export function present(a: PresentArgs): Promise<SubscribedDetail | undefined> {
         const { success_url, ...publicDetail } = detail;
         busy = false;
         const proceed = a.emit('subscribed', publicDetail, true);
+        resolve(publicDetail); // before close(), which would settle the promise with undefined
         close(true);
-        resolve(publicDetail);
         if (proceed) {
           const url = new URL(success_url);
           url.searchParams.set('checkout_session_id', a.session);

@@ -39,7 +39,7 @@ if (script && !w.Porte?.loaded) {
     // Bubbling from the element reaches window too; without an element, window gets it directly.
     (el?.isConnected ? el : window).dispatchEvent(new CustomEvent(`porte:${name}`, { detail, bubbles: true, cancelable }));
 
-  const open = async (o: OpenOptions, el: Element | null = null): Promise<SubscribedDetail | undefined> => {
+  const start = async (o: OpenOptions, el: Element | null): Promise<SubscribedDetail | undefined> => {
     const emit = emitter(el);
     const mode = o.mode ?? 'overlay';
     emit('open', { offer: o.offer, mode });
@@ -62,6 +62,13 @@ if (script && !w.Porte?.loaded) {
     const frame = await load<{ present: (a: PresentArgs) => Promise<SubscribedDetail | undefined> }>('widget-frame');
     return frame.present({ base, key, url, session: body.id, mode, anchor: el, emit });
   };
+
+  // One checkout at a time: a double click, or another call while one is opening or open, gets its promise.
+  let current: Promise<SubscribedDetail | undefined> | undefined;
+  const open = (o: OpenOptions, el: Element | null = null) =>
+    (current ??= start(o, el).finally(() => {
+      current = undefined;
+    }));
 
   const init = () => {
     for (const el of d.querySelectorAll('[data-porte-checkout]')) {

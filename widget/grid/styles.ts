@@ -1,10 +1,11 @@
 /**
  * The grid's stylesheet, adopted into its shadow root. `:host … !important` beats even the host
  * page's own !important rules (inner context wins for important declarations), so hostile global
- * CSS such as `div { display: none !important }` cannot hide the grid.
+ * CSS such as `div { display: none !important }` cannot hide the grid. Whatever :host sets after
+ * `all:initial!important` must be !important too, or `all` wins (--porte-font would be ignored).
  */
 export const gridCss = `:host{all:initial!important;display:block!important;visibility:visible!important;opacity:1!important;
---a:var(--porte-accent,#3b5bdb);--r:var(--porte-radius,12px);font-family:var(--porte-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);color:#1d2330}
+--a:var(--porte-accent,#3b5bdb);--r:var(--porte-radius,12px);font-family:var(--porte-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif)!important;color:#1d2330!important}
 *{box-sizing:border-box}
 .grid{list-style:none;margin:0;padding:0;display:grid;gap:16px;grid-template-columns:repeat(auto-fit,minmax(220px,1fr))}
 .card{display:flex;flex-direction:column;gap:8px;background:#fff;border:1px solid #dfe3ea;border-radius:var(--r);padding:20px}

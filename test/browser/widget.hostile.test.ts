@@ -1,0 +1,200 @@
+// The widget on pages that make its life hard: a site whose origin the merchant did not allow, a
+// site whose global CSS tries to unset and hide everything, and a site with a strict CSP (no
+// 'unsafe-inline'). The visitor must see a clear message in the first case, and a working grid
+// and checkout in the other two.
+import { request } from 'node:http';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshot } from '../harness/browser.ts';
+import { type PorteServer, startServer } from '../harness/server.ts';
+import {
+  contractSnippet,
+  ensureWidgetBuilt,
+  fillCheckout,
+  type MerchantSite,
+  merchantPage,
+  pages,
+  porteApi,
+  startMerchantSite,
+  visitor,
+} from '../harness/widget-site.ts';
+
+let server: PorteServer;
+let allowed: MerchantSite;
+let stranger: MerchantSite;
+let browser: Browser;
+const tabs = pages(() => browser);
+const api = (method: string, path: string, body?: unknown) => porteApi(server.url, server.secretKey, method, path, body);
+
+const grid = (page: Page) => page.locator('[data-porte-pricing-table]');
+const offerButton = (page: Page, name: string) =>
+  grid(page).getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) }).getByRole('button', { name: 'Subscribe' });
+
+/** Global CSS a careless theme (or a hostile one) might ship. */
+const HOSTILE_CSS = `* { all: unset !important; }
+div { display: none !important; }
+iframe { display: none !important; visibility: hidden !important; }
+[data-porte-pricing-table], porte-overlay, porte-inline { display: none !important; visibility: hidden !important; opacity: 0 !important; pointer-events: none !important; }
+button, ul, li, h3, p { color: transparent !important; font-size: 0 !important; }`;
+
+/** Subscribes through the overlay with the test card and waits for the success redirect. */
+async function subscribeInOverlay(page: Page, path: string): Promise<string> {
+  const frame = page.frameLocator('porte-overlay iframe');
+  await frame.getByLabel('Card number', { exact: true }).waitFor();
+  const who = visitor(path.slice(1));
+  await fillCheckout(frame, who);
+  await frame.getByRole('button', { name: 'Subscribe' }).click();
+  await page.waitForURL((url) => url.pathname === path && url.searchParams.has('checkout_session_id'), { timeout: 10_000 });
+  const id = new URL(page.url()).searchParams.get('checkout_session_id') ?? '';
+  const session = await api('GET', `/v1/checkout_sessions/${id}`);
+  expect(session.body.status).toBe('complete');
+  expect((await api('GET', `/v1/customers/${session.body.customer}`)).body.email).toBe(who.email);
+  return id;
+}
+
+/** POST /widget/v1/checkout_sessions from a chosen loopback address (what the rate limit counts). */
+function postSessionFrom(localAddress: string, origin: string, extraHeaders: Record<string, string> = {}): Promise<{ status: number; code?: string }> {
+  const body = JSON.stringify({ offer: 'basic-monthly', page_url: `${origin}/pricing` });
+  const url = new URL(`${server.url}/widget/v1/checkout_sessions?key=${encodeURIComponent(server.publishableKey)}`);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: url.port, path: `${url.pathname}${url.search}`, method: 'POST', localAddress, headers: { Origin: origin, 'Content-Type': 'application/json', ...extraHeaders } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, code: res.statusCode === 201 ? undefined : JSON.parse(text).error?.code }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('widget on difficult host pages, in Chromium', () => {
+  let porteOrigin: string;
+
+  beforeAll(async () => {
+    ensureWidgetBuilt();
+    // 127.0.0.2 is loopback too, but the demo merchant allows only localhost and 127.0.0.1.
+    [server, browser, allowed, stranger] = await Promise.all([startServer(), launchBrowser(), startMerchantSite('127.0.0.1'), startMerchantSite('127.0.0.2')]);
+    porteOrigin = new URL(server.url).origin;
+    const snippet = contractSnippet(server.url, server.publishableKey);
+    stranger.route('/pricing', merchantPage('Pricing', snippet));
+    allowed.route('/hostile', merchantPage('Pricing', snippet, `<style>${HOSTILE_CSS}</style>`));
+    const csp = `default-src 'self'; script-src ${porteOrigin}; connect-src ${porteOrigin}; frame-src ${porteOrigin}; style-src 'self'`;
+    allowed.route('/strict', { body: merchantPage('Pricing', snippet), headers: { 'Content-Security-Policy': csp } });
+    // Control: the same policy with one inline style, to prove violations are seen.
+    allowed.route('/strict-control', { body: merchantPage('Pricing', '<p>Plans</p>', '<style>p{color:red}</style>'), headers: { 'Content-Security-Policy': csp } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await allowed?.stop();
+    await stranger?.stop();
+  });
+
+  afterEach(async () => {
+    expect(await tabs.finish(), 'no console errors and no dialogs').toEqual([]);
+  });
+
+  it('an origin the merchant did not allow: the grid says so, porte:error fires, no checkout opens', async () => {
+    const { page, events } = await tabs.open(`${stranger.origin}/pricing`);
+    // The browser reports the refused CORS requests in the console: expected here, and only here.
+    tabs.allowErrors(page, /CORS policy|net::ERR_FAILED/);
+    const alert = grid(page).getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe('Pricing could not be loaded on this site. If this is your site, check that its origin is allowed in Porte’s settings.');
+    expect(await alert.isVisible()).toBe(true);
+    expect(await grid(page).getByRole('button').count()).toBe(0);
+    await expect.poll(() => events.of('error').map((e) => [e.target, e.detail.code])).toEqual([['div[data-porte-pricing-table=default]', 'pricing_table_unavailable']]);
+
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    await expect.poll(() => events.of('error').length).toBe(2);
+    expect(events.of('error')[1]).toMatchObject({ target: 'button[data-porte-checkout=pro-monthly]', detail: { message: expect.any(String) } });
+    await page.waitForTimeout(300);
+    expect(await page.locator('porte-overlay, porte-inline').count()).toBe(0);
+    expect(page.frames()).toHaveLength(1);
+    expect(events.of('subscribed')).toEqual([]);
+    await screenshot(page, 'widget-origin-not-allowed');
+  });
+
+  it('the public API refuses that origin (403, no CORS header) and serves the allowed one', async () => {
+    const key = encodeURIComponent(server.publishableKey);
+    const get = (origin: string) => fetch(`${server.url}/widget/v1/pricing_tables/default?key=${key}`, { headers: { Origin: origin } });
+    const refused = await get(stranger.origin);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    expect((await refused.json()).error).toMatchObject({ code: 'origin_not_allowed' });
+
+    const preflight = await fetch(`${server.url}/widget/v1/checkout_sessions?key=${key}`, {
+      method: 'OPTIONS',
+      headers: { Origin: stranger.origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+    });
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    const post = await fetch(`${server.url}/widget/v1/checkout_sessions?key=${key}`, {
+      method: 'POST',
+      headers: { Origin: stranger.origin, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ offer: 'pro-monthly', page_url: `${stranger.origin}/pricing` }),
+    });
+    expect(post.status).toBe(403);
+    expect(post.headers.get('access-control-allow-origin')).toBeNull();
+
+    const served = await get(allowed.origin);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('access-control-allow-origin')).toBe(allowed.origin);
+    expect((await served.json()).offers).toHaveLength(3);
+  });
+
+  it('global CSS that unsets and hides everything: the grid stays visible and clickable, the overlay still works', async () => {
+    const { page, events } = await tabs.open(`${allowed.origin}/hostile`);
+    // The hostile rules do apply to the merchant's own elements…
+    expect(await page.locator('main').evaluate((el) => getComputedStyle(el).display)).toBe('inline');
+    // …but not to Porte's.
+    await expect.poll(() => grid(page).getByRole('heading', { level: 3 }).allTextContents()).toEqual(['Basic', 'Pro', 'Business']);
+    for (const name of ['Basic', 'Pro', 'Business']) expect(await grid(page).getByRole('heading', { name }).isVisible()).toBe(true);
+    const box = await grid(page).boundingBox();
+    expect(box?.height ?? 0).toBeGreaterThan(200);
+    expect(await offerButton(page, 'Pro').evaluate((b) => getComputedStyle(b).fontSize)).not.toBe('0px');
+    await screenshot(page, 'widget-hostile-css');
+
+    await offerButton(page, 'Pro').click(); // actionability: visible, enabled, receives the click
+    const dialog = page.getByRole('dialog', { name: 'Checkout' });
+    await dialog.waitFor();
+    const frameBox = await page.locator('porte-overlay iframe').boundingBox();
+    expect(frameBox?.width ?? 0).toBeGreaterThan(600);
+    expect(frameBox?.height ?? 0).toBeGreaterThan(500);
+    expect(await dialog.getByRole('button', { name: 'Close' }).isVisible()).toBe(true);
+    const id = await subscribeInOverlay(page, '/hostile');
+    expect(events.of('subscribed').map((e) => e.detail.checkout_session)).toEqual([id]);
+  });
+
+  it('a strict CSP without unsafe-inline: grid, overlay and subscription work with no CSP violation', async () => {
+    const control = await tabs.open(`${allowed.origin}/strict-control`);
+    tabs.allowErrors(control.page, /Content Security Policy/);
+    await expect.poll(() => control.events.cspViolations.length).toBeGreaterThan(0);
+
+    const { page, events } = await tabs.open(`${allowed.origin}/strict`);
+    await expect.poll(() => grid(page).getByRole('heading', { level: 3 }).count()).toBe(3);
+    // The grid is styled (its stylesheet is adopted, not an inline <style> the policy would block).
+    expect(await offerButton(page, 'Pro').evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(59, 91, 219)');
+    await offerButton(page, 'Pro').click();
+    await page.getByRole('dialog', { name: 'Checkout' }).waitFor();
+    const id = await subscribeInOverlay(page, '/strict');
+    expect(events.of('subscribed').map((e) => e.detail.checkout_session)).toEqual([id]);
+    // Back on the strict page after the redirect: the grid renders again.
+    await expect.poll(() => grid(page).getByRole('heading', { level: 3 }).count()).toBe(3);
+    expect(events.cspViolations).toEqual([]);
+  });
+
+  it('one address gets at most 20 checkout sessions a minute; a forged client-IP header does not reset the count', async () => {
+    const results = [];
+    for (let i = 0; i < 20; i++) results.push(await postSessionFrom('127.0.0.9', allowed.origin));
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
+    expect(await postSessionFrom('127.0.0.9', allowed.origin)).toEqual({ status: 429, code: 'rate_limited' });
+    expect(await postSessionFrom('127.0.0.9', allowed.origin, { 'X-Porte-Client-Ip': '203.0.113.7', 'X-Forwarded-For': '203.0.113.8' })).toEqual({ status: 429, code: 'rate_limited' });
+    // Another visitor (another address) is not affected.
+    expect(await postSessionFrom('127.0.0.10', allowed.origin)).toEqual({ status: 201, code: undefined });
+  });
+});

@@ -1,0 +1,196 @@
+// The widget as part of a real merchant page: several grids and a button on one page, calls made
+// before widget.js arrived (the queue stub below), elements added later (Porte.init()), exactly one
+// global, and an identified visitor (data-customer-reference + the hash the merchant's server signs).
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../harness/browser.ts';
+import { type PorteServer, startServer } from '../harness/server.ts';
+import {
+  attrs,
+  customerHash,
+  embedSecret,
+  ensureWidgetBuilt,
+  fillCheckout,
+  type MerchantSite,
+  merchantPage,
+  type PorteWindow,
+  pages,
+  porteApi,
+  startMerchantSite,
+  visitor,
+} from '../harness/widget-site.ts';
+
+/**
+ * The README's stub: paste it BEFORE the script tag to call Porte.open()/Porte.on() before
+ * widget.js has loaded (it is `async`). widget.js keeps this very object as window.Porte and runs
+ * the queued calls in order: each entry is [method, arguments, resolve?, reject?].
+ *
+ *   <script>
+ *   window.Porte=window.Porte||{q:[],open:function(){var a=arguments;return new Promise(function(r,j){Porte.q.push(['open',a,r,j])})},on:function(){Porte.q.push(['on',arguments])}};
+ *   </script>
+ *   <script src="https://porte.example/widget.js" data-key="porte_pk_…" async></script>
+ */
+const STUB =
+  "window.Porte=window.Porte||{q:[],open:function(){var a=arguments;return new Promise(function(r,j){Porte.q.push(['open',a,r,j])})},on:function(){Porte.q.push(['on',arguments])}};";
+
+/** The page's own top-level const (see `early` below): a global binding, not a property of window. */
+declare const porteAtStart: unknown;
+
+let server: PorteServer;
+let site: MerchantSite;
+let browser: Browser;
+const tabs = pages(() => browser);
+const api = (method: string, path: string, body?: unknown) => porteApi(server.url, server.secretKey, method, path, body);
+
+const overlayFrame = (page: Page) => page.frameLocator('porte-overlay iframe');
+const tables = (page: Page) => page.locator('[data-porte-pricing-table]');
+
+describe('widget on a full merchant page, in Chromium', () => {
+  beforeAll(async () => {
+    ensureWidgetBuilt();
+    [server, browser, site] = await Promise.all([startServer(), launchBrowser(), startMerchantSite('127.0.0.1')]);
+    const script = `<script src="${server.url}/widget.js" data-key="${server.publishableKey}" async></script>`;
+    // Page scripts keep their state in the DOM or in a top-level const: no window property of their own.
+    const early = `<script>${STUB}
+const porteAtStart = window.Porte;
+Porte.on('close', function (e) { document.body.dataset.closeSeen = e.detail.checkout_session; });
+Porte.open({ offer: 'business-yearly' }).then(function (result) { document.body.dataset.openResult = result === undefined ? 'closed' : 'subscribed'; });
+</script>`;
+    site.route(
+      '/plans',
+      merchantPage(
+        'Plans',
+        `<h2>Monthly</h2><div data-porte-pricing-table="default"></div>
+<h2>En français</h2><div data-porte-pricing-table="default" data-locale="fr"></div>
+<button data-porte-checkout="basic-monthly">Start with Basic</button>
+${script}`,
+        early,
+      ),
+    );
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await site?.stop();
+  });
+
+  afterEach(async () => {
+    expect(await tabs.finish(), 'no console errors and no dialogs').toEqual([]);
+  });
+
+  it('two grids and a button; Porte.open() queued before load runs; the stub object is kept; only one global', async () => {
+    const { page, events } = await tabs.open(`${site.origin}/plans`);
+    // The call queued by the stub opened the overlay on its own.
+    await overlayFrame(page).getByLabel('Card number', { exact: true }).waitFor();
+    expect(await overlayFrame(page).locator('.offer-name').textContent()).toBe('Business');
+    expect(events.of('open')).toMatchObject([{ target: 'window', detail: { offer: 'business-yearly', mode: 'overlay' } }]);
+
+    // Both grids, each in its own language.
+    await expect.poll(() => tables(page).nth(0).getByRole('button', { name: 'Subscribe' }).count()).toBe(3);
+    await expect.poll(() => tables(page).nth(1).getByRole('button', { name: "S'abonner" }).count()).toBe(3);
+    expect(await tables(page).nth(1).getByText('Essai gratuit de 14 jours').isVisible()).toBe(true);
+
+    // The stub object is window.Porte, now with the real methods.
+    expect(await page.evaluate(() => (window as unknown as PorteWindow).Porte === porteAtStart && typeof (window as unknown as PorteWindow).Porte.init === 'function')).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as PorteWindow & { Porte: { q: unknown[] } }).Porte.q)).toEqual([]);
+
+    // Closing settles the queued promise (no subscription) and reaches the queued handler.
+    await page.keyboard.press('Escape');
+    await page.locator('porte-overlay').waitFor({ state: 'detached' });
+    await expect.poll(() => page.evaluate(() => document.body.dataset.openResult)).toBe('closed');
+    expect(await page.evaluate(() => document.body.dataset.closeSeen)).toMatch(/^cs_\w+$/);
+
+    // The light-DOM button works on the same page.
+    await page.getByRole('button', { name: 'Start with Basic' }).click();
+    await overlayFrame(page).getByLabel('Card number', { exact: true }).waitFor();
+    expect(await overlayFrame(page).locator('.offer-name').textContent()).toBe('Basic');
+
+    // Loader, grid, overlay all loaded: the page's window gained exactly one key.
+    expect(await events.addedGlobals()).toEqual(['Porte']);
+  });
+
+  it('Porte.init() binds a button and renders a grid added later, once, however often it is called', async () => {
+    const { page, events } = await tabs.open(`${site.origin}/plans`);
+    await overlayFrame(page).getByLabel('Card number', { exact: true }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('porte-overlay').waitFor({ state: 'detached' });
+    await expect.poll(() => tables(page).nth(1).getByRole('button').count()).toBe(3);
+
+    await page.evaluate((html) => document.querySelector('main')?.insertAdjacentHTML('beforeend', html), `<section id="later"><h2>Later</h2><button${attrs({ 'data-porte-checkout': 'pro-monthly', 'data-mode': 'inline' })}>Try Pro</button><div data-porte-pricing-table="default"></div></section>`);
+    const later = page.getByRole('button', { name: 'Try Pro' });
+    await later.click();
+    await page.waitForTimeout(300);
+    expect(events.of('open')).toHaveLength(1); // only the queued one: the new button is not bound yet
+    expect(await tables(page).nth(2).getByRole('button').count()).toBe(0);
+
+    await page.evaluate(() => {
+      const porte = (window as unknown as PorteWindow).Porte;
+      porte.init();
+      porte.init();
+    });
+    await expect.poll(() => tables(page).nth(2).getByRole('button', { name: 'Subscribe' }).count()).toBe(3);
+    // The grids rendered before are left as they were (not rendered twice).
+    expect(await tables(page).nth(0).getByRole('heading', { level: 3 }).count()).toBe(3);
+
+    await later.click();
+    await page.locator('porte-inline').waitFor();
+    await page.frameLocator('porte-inline iframe').getByLabel('Card number', { exact: true }).waitFor();
+    expect(await page.locator('porte-inline').count()).toBe(1);
+    expect(events.of('open').slice(1)).toMatchObject([{ target: 'button[data-porte-checkout=pro-monthly]', detail: { offer: 'pro-monthly', mode: 'inline' } }]);
+  });
+
+  it('identified visitor: the right hash attaches the subscription to the existing customer; a wrong hash is refused', async () => {
+    const reference = `acct-${Date.now()}`;
+    const created = await api('PUT', `/v1/customers/by-reference/${reference}`, { email: `${reference}@example.com`, first_name: 'Katherine', last_name: 'Johnson' });
+    expect([200, 201]).toContain(created.status);
+    const customerId: string = created.body.id;
+    const secret = embedSecret(server.dbFile);
+    const good = customerHash(reference, secret);
+    const button = (label: string, hash: string) =>
+      `<button${attrs({ 'data-porte-checkout': 'pro-monthly', 'data-customer-reference': reference, 'data-customer-hash': hash })}>${label}</button>`;
+    site.route(
+      '/account',
+      merchantPage(
+        'Your account',
+        `<script src="${server.url}/widget.js" data-key="${server.publishableKey}" async></script>
+${button('Upgrade', good)}
+${button('Upgrade (tampered)', customerHash(`${reference}-other`, secret))}
+${button('Upgrade (wrong secret)', customerHash(reference, 'not-the-embed-secret'))}`,
+      ),
+    );
+
+    const { page, events } = await tabs.open(`${site.origin}/account`);
+    await expect.poll(() => events.of('ready').length).toBeGreaterThan(0);
+    // The refused attempts answer 400: Chromium logs the failed request.
+    tabs.allowErrors(page, /status of 400/);
+    for (const [i, label] of ['Upgrade (tampered)', 'Upgrade (wrong secret)'].entries()) {
+      await page.getByRole('button', { name: label }).click();
+      await expect.poll(() => events.of('error').length).toBe(i + 1);
+      expect(events.of('error')[i]?.detail).toMatchObject({ code: 'customer_hash_invalid', param: 'customer.hash' });
+    }
+    await page.waitForTimeout(300);
+    expect(await page.locator('porte-overlay, porte-inline').count()).toBe(0);
+    expect(page.frames()).toHaveLength(1);
+
+    // A page without a pricing table never downloads the grid; the checkout frame comes on the first real open.
+    const scripts = () => page.evaluate(() => performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname).filter((p) => p.endsWith('.js')));
+    expect(await scripts()).toEqual(['/widget.js']);
+
+    await page.getByRole('button', { name: 'Upgrade', exact: true }).click();
+    await overlayFrame(page).getByLabel('Card number', { exact: true }).waitFor();
+    expect(await scripts()).toContain('/assets/widget-frame.js');
+    expect((await scripts()).filter((p) => p.includes('grid'))).toEqual([]);
+    await fillCheckout(overlayFrame(page), visitor('identified'));
+    await overlayFrame(page).getByRole('button', { name: 'Subscribe' }).click();
+    await expect.poll(() => events.of('subscribed').length, { timeout: 10_000 }).toBe(1);
+    const detail = events.of('subscribed')[0]?.detail;
+    expect(detail.customer).toEqual({ id: customerId, reference });
+    await page.waitForURL((url) => url.pathname === '/account' && url.searchParams.get('checkout_session_id') === detail.checkout_session);
+
+    const subscriptions = await api('GET', `/v1/subscriptions?customer=${customerId}`);
+    expect(subscriptions.body.data.map((s: { id: string }) => s.id)).toEqual([detail.subscription.id]);
+    const sameReference = await api('GET', `/v1/customers?query=${encodeURIComponent(reference)}`);
+    expect(sameReference.body.data.map((c: { id: string }) => c.id)).toEqual([customerId]);
+  });
+});
