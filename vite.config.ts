@@ -16,6 +16,7 @@ export default defineConfig({
     rollupOptions: {
       input: {
         checkout: resolve(import.meta.dirname, 'hosted-pages/checkout/client.tsx'),
+        portal: resolve(import.meta.dirname, 'hosted-pages/portal/client.tsx'),
         'embed-done': resolve(import.meta.dirname, 'hosted-pages/embed/done.ts'),
         grid: resolve(import.meta.dirname, 'widget/grid/index.tsx'),
         'widget-frame': resolve(import.meta.dirname, 'widget/frame.ts'),

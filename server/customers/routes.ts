@@ -6,6 +6,8 @@ import { parse } from '../http/validate.ts';
 import { toJson } from './repository.ts';
 import { customerCreateSchema, customerOut, customerUpdateSchema, customerUpsertSchema, referenceSchema } from './schema.ts';
 import { customerService } from './service.ts';
+import { createPortalLink } from '../portal/links.ts';
+import { portalLinkCreateSchema, portalLinkOut } from '../portal/schema.ts';
 
 const tag = 'Customers';
 const listQuery = v.strictObject({
@@ -75,5 +77,10 @@ export function customerRoutes(api: Api): void {
   api.route(
     { method: 'post', path: '/v1/customers/:id/revoke_links', tag, summary: 'Revoke every portal link given so far', response: customerOut },
     async (c) => toJson(await service(c).revokeLinks(c.var.merchant.id, c.req.param('id') ?? '')),
+  );
+
+  api.route(
+    { method: 'post', path: '/v1/customers/:id/portal_links', tag, summary: 'Create a signed customer-portal link (expires_in 300..604800 s, default 1 day; refused for anonymized customers)', body: portalLinkCreateSchema, response: portalLinkOut, status: 201 },
+    async (c, { body }) => createPortalLink(c.var.deps, c.var.merchant.id, c.req.param('id') ?? '', { expiresIn: body.expires_in, locale: body.locale }),
   );
 }

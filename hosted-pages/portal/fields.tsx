@@ -1,0 +1,97 @@
+import type { PortalTranslate } from './i18n.ts';
+import type { PortalFormView } from './view.ts';
+
+interface FieldProps {
+  name: string;
+  label: string;
+  form: PortalFormView;
+  t: PortalTranslate;
+  type?: string;
+  autocomplete?: string;
+  inputmode?: 'numeric' | 'tel' | 'text';
+  /** Shows "(optional)" and does not require the field. */
+  optional?: boolean;
+  /** Card and IBAN fields: only one panel applies, so neither is `required` in the markup. */
+  required?: boolean;
+  placeholder?: string;
+}
+
+/** A labelled input whose error (if any) sits under it and is announced with it. */
+export function Field({ name, label, form, t, type = 'text', autocomplete, inputmode, optional = false, required = !optional, placeholder }: FieldProps) {
+  const error = form.errors[name];
+  const id = `f-${name}`;
+  return (
+    <div class={`field field-${name}`}>
+      <label for={id}>
+        {label}
+        {optional && <span class="muted"> ({t('optional')})</span>}
+      </label>
+      <input
+        id={id}
+        name={name}
+        type={type}
+        defaultValue={form.values[name] ?? ''}
+        autocomplete={autocomplete}
+        inputMode={inputmode}
+        placeholder={placeholder}
+        required={required}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      {error && (
+        <p class="error" id={`${id}-error`}>
+          {t(error)}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function CountrySelect({ form, t, countries }: { form: PortalFormView; t: PortalTranslate; countries: { code: string; name: string }[] }) {
+  const error = form.errors.country;
+  const current = (form.values.country ?? '').toUpperCase();
+  return (
+    <div class="field field-country">
+      <label for="f-country">{t('country')}</label>
+      <select id="f-country" name="country" required autocomplete="country" aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'f-country-error' : undefined}>
+        <option value="">{t('choose_country')}</option>
+        {countries.map((c) => (
+          <option key={c.code} value={c.code} selected={c.code === current}>
+            {c.name}
+          </option>
+        ))}
+      </select>
+      {error && (
+        <p class="error" id="f-country-error">
+          {t(error)}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The test gateway's card and IBAN fields; the chosen panel is shown by CSS (:has), so no JS is needed. */
+export function TestPaymentFields({ form, t }: { form: PortalFormView; t: PortalTranslate }) {
+  const sepa = form.values.payment_type === 'sepa_debit';
+  return (
+    <div class="payment">
+      <div class="tabs" role="radiogroup" aria-label={t('payment_method')}>
+        <input type="radio" id="pt-card" name="payment_type" value="card" defaultChecked={!sepa} />
+        <label for="pt-card">{t('pay_card')}</label>
+        <input type="radio" id="pt-sepa" name="payment_type" value="sepa_debit" defaultChecked={sepa} />
+        <label for="pt-sepa">{t('pay_sepa')}</label>
+      </div>
+      <div class="panel panel-card">
+        <Field name="card_number" label={t('card_number')} form={form} t={t} autocomplete="cc-number" inputmode="numeric" required={false} placeholder="4242 4242 4242 4242" />
+        <div class="row">
+          <Field name="card_expiry" label={t('card_expiry')} form={form} t={t} autocomplete="cc-exp" inputmode="numeric" required={false} placeholder="MM/YY" />
+          <Field name="card_cvc" label={t('card_cvc')} form={form} t={t} autocomplete="cc-csc" inputmode="numeric" required={false} placeholder="123" />
+        </div>
+      </div>
+      <div class="panel panel-sepa">
+        <Field name="iban" label={t('iban')} form={form} t={t} autocomplete="off" required={false} placeholder="DE89 3704 0044 0532 0130 00" />
+        <p class="muted small">{t('sepa_mandate')}</p>
+      </div>
+    </div>
+  );
+}
