@@ -159,7 +159,7 @@ export function translator(locale: Locale): Translate {
   const dict = dictionaries[locale];
   return (key, vars) => {
     let text = dict[key] ?? key;
-    if (vars) for (const [k, v] of Object.entries(vars)) text = text.replace(`{${k}}`, String(v));
+    if (vars) for (const [k, v] of Object.entries(vars)) text = text.replaceAll(`{${k}}`, String(v));
     return text;
   };
 }

@@ -46,7 +46,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     });
     c.header('X-Request-Id', requestId);
     c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
+    // A page may ask for a stricter policy (the portal's token is in its URL): keep it.
+    if (!c.res.headers.has('Referrer-Policy')) c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
   });
 
   app.onError((error, c) => {

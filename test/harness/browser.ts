@@ -26,7 +26,8 @@ export function launchBrowser(): Promise<Browser> {
 export function ensureBuilt(bundle = 'checkout'): void {
   const file = join(repoRoot, 'dist/public/assets', `${bundle}.js`);
   if (existsSync(file)) return;
-  execFileSync(join(repoRoot, 'node_modules/.bin/vite'), ['build', '--config', 'vite.config.ts', '--logLevel', 'error'], { cwd: repoRoot, stdio: 'pipe' });
+  // The whole build (pages, then widget.js): building one config alone would empty dist/public.
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'pipe' });
   if (!existsSync(file)) throw new Error(`vite build did not produce ${file}`);
 }
 
