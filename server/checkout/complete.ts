@@ -79,7 +79,25 @@ export async function finalizeCheckout(
   const statements: Statement[] = [];
   let customer: Customer;
   if (existing) {
-    customer = { ...existing, paymentMethod, autoBilling: true, updatedAt: at };
+    // The customer saw their details on the page (prefilled) and may have corrected them.
+    customer = {
+      ...existing,
+      email: details.email,
+      firstName: details.first_name,
+      lastName: details.last_name,
+      company: details.company || existing.company,
+      billingAddress: {
+        ...(existing.billingAddress ?? { line2: null, region: null, phone: null, tax_id: null }),
+        line1: details.line1,
+        postal_code: details.postal_code,
+        city: details.city,
+        country: details.country,
+      },
+      paymentMethod,
+      autoBilling: true,
+      updatedAt: at,
+    };
+    statements.push(customerRepository(db).update(customer));
   } else {
     const created = customerService(db, clock).prepareCreate(merchant.id, {
       reference: session.customerReference ?? undefined,

@@ -4,6 +4,7 @@ import { CheckoutPage } from '../../hosted-pages/checkout/CheckoutPage.tsx';
 import type { CheckoutView } from '../../hosted-pages/checkout/view.ts';
 import { type Locale, type MessageKey, pickLocale, translator } from '../../hosted-pages/i18n.ts';
 import { MessagePage } from '../../hosted-pages/MessagePage.tsx';
+import { customerRepository } from '../customers/repository.ts';
 import type { AppEnv } from '../http/env.ts';
 import { countryOptions } from '../lib/countries.ts';
 import { sign, verifySignature } from '../lib/secrets.ts';
@@ -84,7 +85,15 @@ async function renderCheckout(c: C, l: Loaded, extra: { values?: Record<string, 
     return message(c, locale, 'unavailable_title', 'gateway_unavailable', 503, l.merchant);
   }
   if (prepared.gateway === 'stripe') await checkoutRepository(deps.db).saveGatewayState(l.session.id, { ...l.session.gatewayState, ...prepared.state });
-  const prefill = l.session.prefill;
+  // A returning customer (session with their reference) sees what Porte already knows of them.
+  const known = l.session.customerReference ? await customerRepository(deps.db).byReference(l.merchant.id, l.session.customerReference) : undefined;
+  const prefill = {
+    email: l.session.prefill.email ?? known?.email ?? undefined,
+    first_name: l.session.prefill.first_name ?? known?.firstName ?? undefined,
+    last_name: l.session.prefill.last_name ?? known?.lastName ?? undefined,
+    company: l.session.prefill.company ?? known?.company ?? undefined,
+    billing_address: l.session.prefill.billing_address ?? known?.billingAddress ?? undefined,
+  };
   const view: CheckoutView = {
     locale,
     sessionId: l.session.id,

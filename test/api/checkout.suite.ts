@@ -302,12 +302,17 @@ export function checkoutSuite(factory: HarnessFactory): void {
       const existing = await api('POST', '/v1/customers', { reference: 'acct-42', email: 'known@example.com', first_name: 'Known' });
       expect(existing.status).toBe(201);
       const s = await session(api, { customer_reference: 'acct-42' });
+      // The returning customer finds their details already filled in.
+      expect((await openCheckout(h, s.id)).html).toContain('value="known@example.com"');
       expect((await complete(s.id, formFields('typed@example.com'))).status).toBe(303);
       const done = await api('GET', `/v1/checkout_sessions/${s.id}`);
       expect(done.body.customer).toBe(existing.body.id);
       const customers = (await api('GET', '/v1/customers?limit=100')).body.data;
       expect(customers).toHaveLength(1);
       expect(customers[0]).toMatchObject({ id: existing.body.id, reference: 'acct-42', payment_method: { type: 'card', card: { last4: '4242' } } });
+      // What they typed on the page (their corrected details) is kept, not thrown away.
+      expect(customers[0].email).toBe('typed@example.com');
+      expect(customers[0].billing_address).toMatchObject({ line1: formFields('x').line1, city: formFields('x').city, country: formFields('x').country });
       expect((await api('GET', `/v1/subscriptions?customer=${existing.body.id}`)).body.data).toHaveLength(1);
 
       const fresh = await session(api, { customer_reference: 'acct-43', offer: 'basic-monthly' });
