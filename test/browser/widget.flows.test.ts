@@ -7,8 +7,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { axeScan, launchBrowser, screenshot } from '../harness/browser.ts';
 import { type PorteServer, startServer } from '../harness/server.ts';
 import {
+  checkoutReady,
   contractSnippet,
   ensureWidgetBuilt,
+  eventually,
   fillCheckout,
   type MerchantSite,
   merchantPage,
@@ -32,7 +34,8 @@ const grid = (page: Page) => page.locator('[data-porte-pricing-table]');
 /** An offer's card in the grid (inside its shadow root), found by its heading. */
 const card = (page: Page, name: string) => grid(page).getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
 
-describe('widget on a merchant page (CONTRACT.md snippet), in Chromium', () => {
+// Generous per-test limit: these suites share two cores with other browser and workerd suites.
+describe('widget on a merchant page (CONTRACT.md snippet), in Chromium', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     ensureWidgetBuilt();
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
@@ -58,7 +61,7 @@ describe('widget on a merchant page (CONTRACT.md snippet), in Chromium', () => {
 
   it('the grid shows the three offers with Intl prices, the trial, the setup fee and the highlighted offer; axe finds nothing serious', async () => {
     const { page, events } = await open('/pricing');
-    await expect.poll(() => grid(page).getByRole('heading', { level: 3 }).allTextContents()).toEqual(['Basic', 'Pro', 'Business']);
+    await eventually(() => grid(page).getByRole('heading', { level: 3 }).allTextContents()).toEqual(['Basic', 'Pro', 'Business']);
     expect(await grid(page).evaluate((el) => el.shadowRoot !== null)).toBe(true);
 
     expect(plain(await card(page, 'Basic').locator('.price').textContent())).toBe('€9.00 / month');
@@ -79,7 +82,7 @@ describe('widget on a merchant page (CONTRACT.md snippet), in Chromium', () => {
     ]);
 
     // porte:ready for the loader (on window) and for the grid (on its element, bubbling to window).
-    await expect.poll(() => events.of('ready').map((e) => e.target)).toEqual(expect.arrayContaining(['window', 'div[data-porte-pricing-table=default]']));
+    await eventually(() => events.of('ready').map((e) => e.target)).toEqual(expect.arrayContaining(['window', 'div[data-porte-pricing-table=default]']));
     expect(events.of('error')).toEqual([]);
 
     const violations = await axeScan(page);
@@ -89,7 +92,7 @@ describe('widget on a merchant page (CONTRACT.md snippet), in Chromium', () => {
 
   it('data-locale="fr" formats prices the French way and speaks French; --porte-* custom properties theme the grid', async () => {
     const { page } = await open('/pricing-fr', 'en-US');
-    await expect.poll(() => grid(page).getByRole('heading', { level: 3 }).count()).toBe(3);
+    await eventually(() => grid(page).getByRole('heading', { level: 3 }).count()).toBe(3);
     expect(plain(await card(page, 'Pro').locator('.price').textContent())).toBe('29,00 € / mois');
     expect(plain(await card(page, 'Business').locator('.price').textContent())).toBe('290,00 € / an');
     expect(await card(page, 'Pro').getByText('Essai gratuit de 14 jours').isVisible()).toBe(true);
@@ -118,13 +121,12 @@ describe('widget on a merchant page (CONTRACT.md snippet), in Chromium', () => {
     await dialog.waitFor();
     expect(await page.locator('porte-overlay').count()).toBe(1);
     expect(await dialog.getByRole('button', { name: 'Close' }).isVisible()).toBe(true);
-    const frame = page.frameLocator('porte-overlay iframe');
-    await frame.getByLabel('Card number', { exact: true }).waitFor();
+    const frame = await checkoutReady(page, 'porte-overlay');
     expect(await frame.locator('.offer-name').textContent()).toBe('Pro');
     // The iframe is Porte's own page: card details never touch the merchant's document.
     expect(new URL((await page.locator('porte-overlay iframe').getAttribute('src')) ?? '').origin).toBe(new URL(server.url).origin);
     // Focus moved into the dialog (the shadow host, then the iframe within).
-    await expect.poll(() => page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.tagName ?? document.activeElement?.tagName)).toBe('IFRAME');
+    await eventually(() => page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.tagName ?? document.activeElement?.tagName)).toBe('IFRAME');
     // The page behind does not scroll.
     await page.mouse.move(600, 400);
     await page.mouse.wheel(0, 800);
@@ -136,7 +138,7 @@ describe('widget on a merchant page (CONTRACT.md snippet), in Chromium', () => {
     await fillCheckout(frame, who);
     await frame.getByRole('button', { name: 'Subscribe' }).click();
 
-    await expect.poll(() => events.of('subscribed').length, { timeout: 10_000 }).toBe(1);
+    await eventually(() => events.of('subscribed').length).toBe(1);
     const [subscribed] = events.of('subscribed');
     expect(subscribed?.target).toBe('div[data-porte-pricing-table=default]');
     const detail = subscribed?.detail;
@@ -168,13 +170,12 @@ describe('widget on a merchant page (CONTRACT.md snippet), in Chromium', () => {
     expect(await page.getByRole('dialog').count()).toBe(0);
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).overflow)).not.toBe('hidden');
 
-    const frame = page.frameLocator('porte-inline iframe');
-    await frame.getByLabel('Card number', { exact: true }).waitFor();
+    const frame = await checkoutReady(page, 'porte-inline');
     const iframe = page.locator('porte-inline iframe');
     const contentHeight = () => frame.locator('html').evaluate((html) => html.scrollHeight);
     const frameHeight = async () => (await iframe.boundingBox())?.height ?? 0;
     // The whole form shows without a scrollbar inside the iframe.
-    await expect.poll(async () => Math.abs((await frameHeight()) - (await contentHeight()))).toBeLessThanOrEqual(2);
+    await eventually(async () => Math.abs((await frameHeight()) - (await contentHeight()))).toBeLessThanOrEqual(2);
     const before = await frameHeight();
     expect(before).toBeGreaterThan(600);
 
@@ -182,13 +183,13 @@ describe('widget on a merchant page (CONTRACT.md snippet), in Chromium', () => {
     await frame.getByRole('button', { name: 'Subscribe' }).click();
     await frame.getByRole('alert').first().waitFor();
     tabs.allowErrors(page, /status of 422/); // the re-rendered form comes with 422, as it should
-    await expect.poll(async () => Math.abs((await frameHeight()) - (await contentHeight()))).toBeLessThanOrEqual(2);
+    await eventually(async () => Math.abs((await frameHeight()) - (await contentHeight()))).toBeLessThanOrEqual(2);
     expect(await frameHeight()).toBeGreaterThan(before);
 
     const who = visitor('inline');
     await fillCheckout(frame, who);
     await frame.getByRole('button', { name: 'Subscribe' }).click();
-    await expect.poll(() => events.of('subscribed').length, { timeout: 10_000 }).toBe(1);
+    await eventually(() => events.of('subscribed').length).toBe(1);
     const detail = events.of('subscribed')[0]?.detail;
     expect(events.of('subscribed')[0]?.target).toBe('button[data-porte-checkout=pro-monthly]');
     expect(detail.customer.id).toMatch(/^cus_\w+$/);

@@ -8,8 +8,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot } from '../harness/browser.ts';
 import { type PorteServer, startServer } from '../harness/server.ts';
 import {
+  checkoutReady,
   contractSnippet,
   ensureWidgetBuilt,
+  eventually,
   fillCheckout,
   type MerchantSite,
   merchantPage,
@@ -39,12 +41,11 @@ button, ul, li, h3, p { color: transparent !important; font-size: 0 !important; 
 
 /** Subscribes through the overlay with the test card and waits for the success redirect. */
 async function subscribeInOverlay(page: Page, path: string): Promise<string> {
-  const frame = page.frameLocator('porte-overlay iframe');
-  await frame.getByLabel('Card number', { exact: true }).waitFor();
+  const frame = await checkoutReady(page);
   const who = visitor(path.slice(1));
   await fillCheckout(frame, who);
   await frame.getByRole('button', { name: 'Subscribe' }).click();
-  await page.waitForURL((url) => url.pathname === path && url.searchParams.has('checkout_session_id'), { timeout: 10_000 });
+  await page.waitForURL((url) => url.pathname === path && url.searchParams.has('checkout_session_id'));
   const id = new URL(page.url()).searchParams.get('checkout_session_id') ?? '';
   const session = await api('GET', `/v1/checkout_sessions/${id}`);
   expect(session.body.status).toBe('complete');
@@ -70,7 +71,8 @@ function postSessionFrom(localAddress: string, origin: string, extraHeaders: Rec
   });
 }
 
-describe('widget on difficult host pages, in Chromium', () => {
+// Generous per-test limit: these suites share two cores with other browser and workerd suites.
+describe('widget on difficult host pages, in Chromium', { timeout: 60_000 }, () => {
   let porteOrigin: string;
 
   beforeAll(async () => {
@@ -107,10 +109,10 @@ describe('widget on difficult host pages, in Chromium', () => {
     expect(await alert.textContent()).toBe('Pricing could not be loaded on this site. If this is your site, check that its origin is allowed in Porte’s settings.');
     expect(await alert.isVisible()).toBe(true);
     expect(await grid(page).getByRole('button').count()).toBe(0);
-    await expect.poll(() => events.of('error').map((e) => [e.target, e.detail.code])).toEqual([['div[data-porte-pricing-table=default]', 'pricing_table_unavailable']]);
+    await eventually(() => events.of('error').map((e) => [e.target, e.detail.code])).toEqual([['div[data-porte-pricing-table=default]', 'pricing_table_unavailable']]);
 
     await page.getByRole('button', { name: 'Subscribe' }).click();
-    await expect.poll(() => events.of('error').length).toBe(2);
+    await eventually(() => events.of('error').length).toBe(2);
     expect(events.of('error')[1]).toMatchObject({ target: 'button[data-porte-checkout=pro-monthly]', detail: { message: expect.any(String) } });
     await page.waitForTimeout(300);
     expect(await page.locator('porte-overlay, porte-inline').count()).toBe(0);
@@ -152,7 +154,7 @@ describe('widget on difficult host pages, in Chromium', () => {
     // The hostile rules do apply to the merchant's own elements…
     expect(await page.locator('main').evaluate((el) => getComputedStyle(el).display)).toBe('inline');
     // …but not to Porte's.
-    await expect.poll(() => grid(page).getByRole('heading', { level: 3 }).allTextContents()).toEqual(['Basic', 'Pro', 'Business']);
+    await eventually(() => grid(page).getByRole('heading', { level: 3 }).allTextContents()).toEqual(['Basic', 'Pro', 'Business']);
     for (const name of ['Basic', 'Pro', 'Business']) expect(await grid(page).getByRole('heading', { name }).isVisible()).toBe(true);
     const box = await grid(page).boundingBox();
     expect(box?.height ?? 0).toBeGreaterThan(200);
@@ -173,10 +175,10 @@ describe('widget on difficult host pages, in Chromium', () => {
   it('a strict CSP without unsafe-inline: grid, overlay and subscription work with no CSP violation', async () => {
     const control = await tabs.open(`${allowed.origin}/strict-control`);
     tabs.allowErrors(control.page, /Content Security Policy/);
-    await expect.poll(() => control.events.cspViolations.length).toBeGreaterThan(0);
+    await eventually(() => control.events.cspViolations.length).toBeGreaterThan(0);
 
     const { page, events } = await tabs.open(`${allowed.origin}/strict`);
-    await expect.poll(() => grid(page).getByRole('heading', { level: 3 }).count()).toBe(3);
+    await eventually(() => grid(page).getByRole('heading', { level: 3 }).count()).toBe(3);
     // The grid is styled (its stylesheet is adopted, not an inline <style> the policy would block).
     expect(await offerButton(page, 'Pro').evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(59, 91, 219)');
     await offerButton(page, 'Pro').click();
@@ -184,7 +186,7 @@ describe('widget on difficult host pages, in Chromium', () => {
     const id = await subscribeInOverlay(page, '/strict');
     expect(events.of('subscribed').map((e) => e.detail.checkout_session)).toEqual([id]);
     // Back on the strict page after the redirect: the grid renders again.
-    await expect.poll(() => grid(page).getByRole('heading', { level: 3 }).count()).toBe(3);
+    await eventually(() => grid(page).getByRole('heading', { level: 3 }).count()).toBe(3);
     expect(events.cspViolations).toEqual([]);
   });
 

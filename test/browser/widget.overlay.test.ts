@@ -6,8 +6,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../harness/browser.ts';
 import { type PorteServer, startServer } from '../harness/server.ts';
 import {
+  checkoutReady,
   contractSnippet,
   ensureWidgetBuilt,
+  eventually,
   fillCheckout,
   type MerchantSite,
   merchantPage,
@@ -42,7 +44,7 @@ const overlayFrame = (page: Page) => page.frameLocator('porte-overlay iframe');
 
 async function openOverlay(page: Page, opener: ReturnType<typeof checkoutButton>): Promise<string> {
   await opener.click();
-  await overlayFrame(page).getByLabel('Card number', { exact: true }).waitFor();
+  await checkoutReady(page);
   const src = (await page.locator('porte-overlay iframe').getAttribute('src')) ?? '';
   return /\/checkout\/(cs_\w+)/.exec(src)?.[1] ?? '';
 }
@@ -66,7 +68,7 @@ const focusedOffer = (page: Page) =>
 async function wheelScrolls(page: Page, expected: boolean): Promise<void> {
   await page.mouse.move(600, 300);
   await page.mouse.wheel(0, 600);
-  if (expected) await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+  if (expected) await eventually(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
   else {
     await page.waitForTimeout(400);
     expect(await page.evaluate(() => window.scrollY)).toBe(0);
@@ -74,7 +76,8 @@ async function wheelScrolls(page: Page, expected: boolean): Promise<void> {
   await page.evaluate(() => window.scrollTo(0, 0));
 }
 
-describe('widget overlay in Chromium', () => {
+// Generous per-test limit: these suites share two cores with other browser and workerd suites.
+describe('widget overlay in Chromium', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     ensureWidgetBuilt();
     [server, browser, site] = await Promise.all([startServer(), launchBrowser(), startMerchantSite('127.0.0.1')]);
@@ -96,7 +99,7 @@ describe('widget overlay in Chromium', () => {
     await wheelScrolls(page, true);
     const session = await openOverlay(page, checkoutButton(page));
     expect(session).toMatch(/^cs_\w+$/);
-    await expect.poll(() => focused(page)).toBe('IFRAME');
+    await eventually(() => focused(page)).toBe('IFRAME');
     await wheelScrolls(page, false);
 
     await page.keyboard.press('Escape'); // typed inside Porte's iframe
@@ -122,7 +125,7 @@ describe('widget overlay in Chromium', () => {
     // Keyboard: Enter on a grid button, then Esc with the focus on the close button (the merchant's document, not the iframe).
     await gridButton(page, 0).focus();
     await page.keyboard.press('Enter');
-    await overlayFrame(page).getByLabel('Card number', { exact: true }).waitFor();
+    await checkoutReady(page);
     await close.focus();
     expect(await focused(page)).toBe('BUTTON ×');
     await page.keyboard.press('Escape');
@@ -134,7 +137,7 @@ describe('widget overlay in Chromium', () => {
   it('a double click opens one checkout, not two; so do two Porte.open() calls in a row (same promise)', async () => {
     const { page, events } = await open();
     await checkoutButton(page).dblclick();
-    await overlayFrame(page).getByLabel('Card number', { exact: true }).waitFor();
+    await checkoutReady(page);
     await page.waitForTimeout(500);
     expect(await page.locator('porte-overlay').count()).toBe(1);
     expect(events.of('open')).toHaveLength(1);
@@ -151,7 +154,7 @@ describe('widget overlay in Chromium', () => {
         return first === second;
       }),
     ).toBe(true);
-    await page.frameLocator('porte-inline iframe').getByLabel('Card number', { exact: true }).waitFor();
+    await checkoutReady(page, 'porte-inline');
     await page.waitForTimeout(300);
     expect(await page.locator('porte-inline').count()).toBe(1);
     expect(events.of('open')).toHaveLength(2);
@@ -164,7 +167,7 @@ describe('widget overlay in Chromium', () => {
       (window as unknown as PorteWindow).Porte.on('subscribed', (e) => e.preventDefault());
     });
     const result = page.evaluate(() => (window as unknown as PorteWindow).Porte.open({ offer: 'basic-monthly' }));
-    await overlayFrame(page).getByLabel('Card number', { exact: true }).waitFor();
+    await checkoutReady(page);
     expect(await overlayFrame(page).locator('.offer-name').textContent()).toBe('Basic');
     await fillCheckout(overlayFrame(page), visitor('prevented'));
     await overlayFrame(page).getByRole('button', { name: 'Subscribe' }).click();

@@ -7,9 +7,11 @@ import { launchBrowser } from '../harness/browser.ts';
 import { type PorteServer, startServer } from '../harness/server.ts';
 import {
   attrs,
+  checkoutReady,
   customerHash,
   embedSecret,
   ensureWidgetBuilt,
+  eventually,
   fillCheckout,
   type MerchantSite,
   merchantPage,
@@ -45,7 +47,8 @@ const api = (method: string, path: string, body?: unknown) => porteApi(server.ur
 const overlayFrame = (page: Page) => page.frameLocator('porte-overlay iframe');
 const tables = (page: Page) => page.locator('[data-porte-pricing-table]');
 
-describe('widget on a full merchant page, in Chromium', () => {
+// Generous per-test limit: these suites share two cores with other browser and workerd suites.
+describe('widget on a full merchant page, in Chromium', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     ensureWidgetBuilt();
     [server, browser, site] = await Promise.all([startServer(), launchBrowser(), startMerchantSite('127.0.0.1')]);
@@ -82,13 +85,13 @@ ${script}`,
   it('two grids and a button; Porte.open() queued before load runs; the stub object is kept; only one global', async () => {
     const { page, events } = await tabs.open(`${site.origin}/plans`);
     // The call queued by the stub opened the overlay on its own.
-    await overlayFrame(page).getByLabel('Card number', { exact: true }).waitFor();
+    await checkoutReady(page);
     expect(await overlayFrame(page).locator('.offer-name').textContent()).toBe('Business');
     expect(events.of('open')).toMatchObject([{ target: 'window', detail: { offer: 'business-yearly', mode: 'overlay' } }]);
 
     // Both grids, each in its own language.
-    await expect.poll(() => tables(page).nth(0).getByRole('button', { name: 'Subscribe' }).count()).toBe(3);
-    await expect.poll(() => tables(page).nth(1).getByRole('button', { name: "S'abonner" }).count()).toBe(3);
+    await eventually(() => tables(page).nth(0).getByRole('button', { name: 'Subscribe' }).count()).toBe(3);
+    await eventually(() => tables(page).nth(1).getByRole('button', { name: "S'abonner" }).count()).toBe(3);
     expect(await tables(page).nth(1).getByText('Essai gratuit de 14 jours').isVisible()).toBe(true);
 
     // The stub object is window.Porte, now with the real methods.
@@ -98,12 +101,12 @@ ${script}`,
     // Closing settles the queued promise (no subscription) and reaches the queued handler.
     await page.keyboard.press('Escape');
     await page.locator('porte-overlay').waitFor({ state: 'detached' });
-    await expect.poll(() => page.evaluate(() => document.body.dataset.openResult)).toBe('closed');
+    await eventually(() => page.evaluate(() => document.body.dataset.openResult)).toBe('closed');
     expect(await page.evaluate(() => document.body.dataset.closeSeen)).toMatch(/^cs_\w+$/);
 
     // The light-DOM button works on the same page.
     await page.getByRole('button', { name: 'Start with Basic' }).click();
-    await overlayFrame(page).getByLabel('Card number', { exact: true }).waitFor();
+    await checkoutReady(page);
     expect(await overlayFrame(page).locator('.offer-name').textContent()).toBe('Basic');
 
     // Loader, grid, overlay all loaded: the page's window gained exactly one key.
@@ -112,10 +115,10 @@ ${script}`,
 
   it('Porte.init() binds a button and renders a grid added later, once, however often it is called', async () => {
     const { page, events } = await tabs.open(`${site.origin}/plans`);
-    await overlayFrame(page).getByLabel('Card number', { exact: true }).waitFor();
+    await checkoutReady(page);
     await page.keyboard.press('Escape');
     await page.locator('porte-overlay').waitFor({ state: 'detached' });
-    await expect.poll(() => tables(page).nth(1).getByRole('button').count()).toBe(3);
+    await eventually(() => tables(page).nth(1).getByRole('button').count()).toBe(3);
 
     await page.evaluate((html) => document.querySelector('main')?.insertAdjacentHTML('beforeend', html), `<section id="later"><h2>Later</h2><button${attrs({ 'data-porte-checkout': 'pro-monthly', 'data-mode': 'inline' })}>Try Pro</button><div data-porte-pricing-table="default"></div></section>`);
     const later = page.getByRole('button', { name: 'Try Pro' });
@@ -129,13 +132,13 @@ ${script}`,
       porte.init();
       porte.init();
     });
-    await expect.poll(() => tables(page).nth(2).getByRole('button', { name: 'Subscribe' }).count()).toBe(3);
+    await eventually(() => tables(page).nth(2).getByRole('button', { name: 'Subscribe' }).count()).toBe(3);
     // The grids rendered before are left as they were (not rendered twice).
     expect(await tables(page).nth(0).getByRole('heading', { level: 3 }).count()).toBe(3);
 
     await later.click();
     await page.locator('porte-inline').waitFor();
-    await page.frameLocator('porte-inline iframe').getByLabel('Card number', { exact: true }).waitFor();
+    await checkoutReady(page, 'porte-inline');
     expect(await page.locator('porte-inline').count()).toBe(1);
     expect(events.of('open').slice(1)).toMatchObject([{ target: 'button[data-porte-checkout=pro-monthly]', detail: { offer: 'pro-monthly', mode: 'inline' } }]);
   });
@@ -161,12 +164,12 @@ ${button('Upgrade (wrong secret)', customerHash(reference, 'not-the-embed-secret
     );
 
     const { page, events } = await tabs.open(`${site.origin}/account`);
-    await expect.poll(() => events.of('ready').length).toBeGreaterThan(0);
+    await eventually(() => events.of('ready').length).toBeGreaterThan(0);
     // The refused attempts answer 400: Chromium logs the failed request.
     tabs.allowErrors(page, /status of 400/);
     for (const [i, label] of ['Upgrade (tampered)', 'Upgrade (wrong secret)'].entries()) {
       await page.getByRole('button', { name: label }).click();
-      await expect.poll(() => events.of('error').length).toBe(i + 1);
+      await eventually(() => events.of('error').length).toBe(i + 1);
       expect(events.of('error')[i]?.detail).toMatchObject({ code: 'customer_hash_invalid', param: 'customer.hash' });
     }
     await page.waitForTimeout(300);
@@ -178,12 +181,12 @@ ${button('Upgrade (wrong secret)', customerHash(reference, 'not-the-embed-secret
     expect(await scripts()).toEqual(['/widget.js']);
 
     await page.getByRole('button', { name: 'Upgrade', exact: true }).click();
-    await overlayFrame(page).getByLabel('Card number', { exact: true }).waitFor();
+    await checkoutReady(page);
     expect(await scripts()).toContain('/assets/widget-frame.js');
     expect((await scripts()).filter((p) => p.includes('grid'))).toEqual([]);
     await fillCheckout(overlayFrame(page), visitor('identified'));
     await overlayFrame(page).getByRole('button', { name: 'Subscribe' }).click();
-    await expect.poll(() => events.of('subscribed').length, { timeout: 10_000 }).toBe(1);
+    await eventually(() => events.of('subscribed').length).toBe(1);
     const detail = events.of('subscribed')[0]?.detail;
     expect(detail.customer).toEqual({ id: customerId, reference });
     await page.waitForURL((url) => url.pathname === '/account' && url.searchParams.get('checkout_session_id') === detail.checkout_session);

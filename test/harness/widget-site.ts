@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, FrameLocator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { type PageWatch, watchPage } from './browser.ts';
 import { repoRoot } from './server.ts';
 
@@ -171,6 +172,12 @@ export async function recordEvents(page: Page): Promise<Recorder> {
   };
 }
 
+/**
+ * expect.poll with room for a loaded machine (vitest's default gives up after 1 s; browser suites
+ * share two cores): for what must happen, not for what must not.
+ */
+export const eventually = <T>(read: () => T | Promise<T>, timeout = 15_000) => expect.poll(read, { timeout, interval: 50 });
+
 export const TEST_CARD = '4242 4242 4242 4242';
 export const EXPIRY = `12/${String((new Date().getUTCFullYear() + 3) % 100).padStart(2, '0')}`;
 
@@ -195,6 +202,20 @@ export async function fillCheckout(scope: FrameLocator | Page, who: Visitor, car
   await scope.getByLabel('Card number', { exact: true }).fill(card);
   await scope.getByLabel('Expiry', { exact: true }).fill(EXPIRY);
   await scope.getByLabel('CVC', { exact: true }).fill('123');
+}
+
+/**
+ * Waits until Porte's checkout in the widget's frame (`porte-overlay` or `porte-inline`) is shown
+ * AND its script has run (the frame's load event): the form is server-rendered, so it is visible
+ * before it listens to keys such as Esc.
+ */
+export async function checkoutReady(page: Page, host: 'porte-overlay' | 'porte-inline' = 'porte-overlay'): Promise<FrameLocator> {
+  const locator = page.frameLocator(`${host} iframe`);
+  await locator.getByLabel('Card number', { exact: true }).waitFor();
+  const frame = await (await page.locator(`${host} iframe`).elementHandle())?.contentFrame();
+  if (!frame) throw new Error(`no ${host} iframe`);
+  await frame.waitForLoadState('load');
+  return locator;
 }
 
 /** A merchant's embed secret, read from the server's database (read-only: the server owns it). */
