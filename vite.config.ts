@@ -16,6 +16,7 @@ export default defineConfig({
     rollupOptions: {
       input: {
         checkout: resolve(import.meta.dirname, 'hosted-pages/checkout/client.tsx'),
+        admin: resolve(import.meta.dirname, 'hosted-pages/admin/client.ts'),
         portal: resolve(import.meta.dirname, 'hosted-pages/portal/client.tsx'),
         'embed-done': resolve(import.meta.dirname, 'hosted-pages/embed/done.ts'),
         grid: resolve(import.meta.dirname, 'widget/grid/index.tsx'),

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { adminApp } from './admin/index.ts';
 import { HTTPException } from 'hono/http-exception';
 import { challengePages } from './checkout/challenge.tsx';
 import { checkoutPages } from './checkout/pages.tsx';
@@ -96,6 +97,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   demoRoutes(app);
   offerRoutes(api);
   pricingTableRoutes(api);
+  app.route('/admin', adminApp());
 
   return app;
 }
