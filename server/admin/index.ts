@@ -7,8 +7,10 @@ import type { AdminEnv } from './context.ts';
 import { readForm } from './context.ts';
 import { customerActionRoutes } from './customer-actions.ts';
 import { customerRoutes } from './customer-routes.tsx';
+import { offerRoutes } from './offer-routes.tsx';
 import { message } from './render.tsx';
 import { cookieOptions, csrfOk, requireSession } from './session.ts';
+import { tableRoutes } from './table-routes.tsx';
 
 const LOCALE_COOKIE = 'porte_admin_locale';
 
@@ -53,6 +55,8 @@ export function adminApp(): Hono<AdminEnv> {
   sessionAuthRoutes(admin);
   customerRoutes(admin);
   customerActionRoutes(admin);
+  offerRoutes(admin);
+  tableRoutes(admin);
   admin.all('*', (c) => message(c, 'not_found_title', 'not_found_body', 404, { href: '/admin/customers', label: 'back_to_list' }));
   return admin;
 }
