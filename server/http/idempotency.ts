@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { sql } from '../db/port.ts';
 import { sha256Hex } from '../lib/crypto.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError } from './errors.ts';
@@ -9,6 +10,7 @@ const ABANDONED_MS = 60 * 1000;
 
 interface KeyRow {
   request_hash: string;
+  applied: number;
   status: 'pending' | 'done';
   response_status: number | null;
   response_body: string | null;
@@ -36,9 +38,10 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const expired = new Date(now.getTime() - DAY_MS).toISOString();
   const abandoned = new Date(now.getTime() - ABANDONED_MS).toISOString();
 
+  // An abandoned key may be taken over only if its request never wrote anything (applied = 0).
   await db.run(
     `DELETE FROM idempotency_keys WHERE merchant_id = ? AND key = ?
-       AND (created_at < ? OR (status = 'pending' AND created_at < ?))`,
+       AND (created_at < ? OR (status = 'pending' AND applied = 0 AND created_at < ?))`,
     [merchantId, key, expired, abandoned],
   );
   const claimed = await db.run(
@@ -52,6 +55,13 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (row.request_hash !== hash) {
       throw idempotencyError(400, 'idempotency_key_reused', 'This Idempotency-Key was already used with a different request.');
     }
+    if (row.status === 'pending' && row.applied === 1 && row.created_at < abandoned) {
+      throw idempotencyError(
+        409,
+        'idempotency_key_applied',
+        'The request with this Idempotency-Key was applied, but its response was lost (the server stopped). It will not be applied twice: look the result up instead of retrying.',
+      );
+    }
     if (row.status === 'pending') {
       throw idempotencyError(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still in progress; retry shortly.');
     }
@@ -61,9 +71,15 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
     });
   }
 
+  // Every batch this request writes also marks the key applied, atomically with the write.
+  const deps = c.var.deps;
+  const marker = sql('UPDATE idempotency_keys SET applied = 1 WHERE merchant_id = ? AND key = ?', merchantId, key);
+  c.set('deps', { ...deps, db: { ...db, batch: (statements) => db.batch([...statements, marker]) } });
   await next();
+  c.set('deps', deps);
   if (c.res.status >= 500) {
-    await db.run('DELETE FROM idempotency_keys WHERE merchant_id = ? AND key = ?', [merchantId, key]);
+    // Nothing was written (or it was, and the key stays to say so): a retry may run again only then.
+    await db.run('DELETE FROM idempotency_keys WHERE merchant_id = ? AND key = ? AND applied = 0', [merchantId, key]);
     return;
   }
   await db.run(

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { sql } from '../db/port.ts';
 import type { Api } from '../http/api.ts';
 import { invalid, notFound } from '../http/errors.ts';
 import { listQueryEntries, listSchema, page } from '../http/pagination.ts';
@@ -41,10 +42,12 @@ export function webhookRoutes(api: Api): void {
       const now = deps.clock().toISOString();
       const last = await deps.db.get<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM events');
       const endpoint: Endpoint = { seq: 0, id: newEndpointId(), merchantId: merchant.id, url: body.url, events: body.events, secret: newEndpointSecret(), status: 'enabled', createdAt: now };
-      await deps.db.run(
-        'INSERT INTO webhook_endpoints (id, merchant_id, url, events, secret, status, created_at, from_event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        [endpoint.id, endpoint.merchantId, endpoint.url, JSON.stringify(endpoint.events), endpoint.secret, endpoint.status, now, last?.seq ?? 0],
-      );
+      await deps.db.batch([
+        sql(
+          'INSERT INTO webhook_endpoints (id, merchant_id, url, events, secret, status, created_at, from_event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          endpoint.id, endpoint.merchantId, endpoint.url, JSON.stringify(endpoint.events), endpoint.secret, endpoint.status, now, last?.seq ?? 0,
+        ),
+      ]);
       return endpointJson(endpoint, true);
     },
   );
