@@ -10,6 +10,7 @@ import { customerRoutes } from './customer-routes.tsx';
 import { offerRoutes } from './offer-routes.tsx';
 import { message } from './render.tsx';
 import { cookieOptions, csrfOk, requireSession } from './session.ts';
+import { settingsRoutes } from './settings-routes.tsx';
 import { tableRoutes } from './table-routes.tsx';
 
 const LOCALE_COOKIE = 'porte_admin_locale';
@@ -57,6 +58,7 @@ export function adminApp(): Hono<AdminEnv> {
   customerActionRoutes(admin);
   offerRoutes(admin);
   tableRoutes(admin);
+  settingsRoutes(admin);
   admin.all('*', (c) => message(c, 'not_found_title', 'not_found_body', 404, { href: '/admin/customers', label: 'back_to_list' }));
   return admin;
 }

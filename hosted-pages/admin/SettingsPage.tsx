@@ -1,0 +1,127 @@
+import type { ComponentChildren } from 'preact';
+import type { AdminT } from './i18n.ts';
+import { Confirm, CopyField, Csrf, type Errors, Field, Radios } from './ui.tsx';
+
+export interface SettingsView {
+  t: AdminT;
+  csrf: string;
+  mode: 'test' | 'live';
+  values: Record<string, string>;
+  errors: Errors;
+  publishableKey: string;
+  secretHint: string;
+  /** Just rolled: the only time the full secret key is ever shown. */
+  newSecret?: string;
+  embedSecret: string;
+  stripeSecretHint?: string;
+  stripeWebhookHint?: string;
+  webhooks: { id: string; url: string; events: string[]; status: string }[];
+}
+
+const Section = ({ id, title, children }: { id: string; title: string; children: ComponentChildren }) => (
+  <section class="card" aria-labelledby={id}>
+    <h2 id={id}>{title}</h2>
+    {children}
+  </section>
+);
+
+export function SettingsPage({ view }: { view: SettingsView }) {
+  const { t, csrf, values: val, errors } = view;
+  const common = { t, errors };
+  return (
+    <>
+      <Section id="h-origins" title={t('origins')}>
+        <form method="post" action="/admin/settings/origins" noValidate>
+          <Csrf value={csrf} />
+          <Field name="origins" label={t('origins')} value={val.origins} hint={t('origins_help')} multiline {...common} />
+          <button type="submit">{t('save')}</button>
+        </form>
+      </Section>
+
+      <Section id="h-redirects" title={t('redirects')}>
+        <form method="post" action="/admin/settings/redirects" noValidate>
+          <Csrf value={csrf} />
+          <p class="hint">{t('redirects_help')}</p>
+          <Field name="success_url" label={t('success_url')} type="url" value={val.success_url} inputmode="url" {...common} />
+          <Field name="cancel_url" label={t('cancel_url')} type="url" value={val.cancel_url} inputmode="url" {...common} />
+          <button type="submit">{t('save')}</button>
+        </form>
+      </Section>
+
+      <Section id="h-keys" title={t('keys')}>
+        <CopyField id="publishable-key" label={t('publishable_key')} value={view.publishableKey} t={t} />
+        {view.newSecret ? (
+          <div class="alert ok" role="status">
+            <p>{t('new_secret')}</p>
+            <CopyField id="new-secret" label={t('secret_key')} value={view.newSecret} t={t} />
+          </div>
+        ) : (
+          <dl class="details">
+            <dt>{t('secret_key')}</dt>
+            <dd class="mono" id="secret-hint">{view.secretHint}</dd>
+          </dl>
+        )}
+        <p class="hint">{t('secret_key_hint')}</p>
+        <Confirm id="roll-secret" summary={t('roll_secret')} text={t('roll_secret_text')} action="/admin/settings/secret-key/roll" csrf={csrf} button={t('roll_secret_confirm')} />
+      </Section>
+
+      <Section id="h-embed" title={t('embed_secret')}>
+        <p class="hint">{t('embed_secret_help')}</p>
+        <details class="field">
+          <summary>{t('reveal')}</summary>
+          <CopyField id="embed-secret" label={t('embed_secret')} value={view.embedSecret} t={t} />
+        </details>
+        <Confirm id="roll-embed" summary={t('roll_embed')} text={t('roll_embed_text')} action="/admin/settings/embed-secret/roll" csrf={csrf} button={t('roll_secret_confirm')} />
+      </Section>
+
+      <Section id="h-gateway" title={t('gateway')}>
+        <form method="post" action="/admin/settings/gateway" noValidate autocomplete="off">
+          <Csrf value={csrf} />
+          <Radios
+            name="gateway"
+            legend={t('gateway')}
+            value={val.gateway}
+            options={[
+              { value: 'test', label: t('gateway_test'), id: 'gw-test' },
+              { value: 'stripe', label: t('gateway_stripe'), id: 'gw-stripe' },
+            ]}
+            {...common}
+          />
+          <div class="cascade-stripe">
+            {/* Secrets are write-only: the page shows a hint of what is saved, never the value. */}
+            <Field name="stripe_secret_key" label={t('stripe_secret')} type="password" hint={view.stripeSecretHint && t('stripe_saved_hint', { hint: view.stripeSecretHint })} autocomplete="off" {...common} />
+            <Field name="stripe_publishable_key" label={t('stripe_publishable')} value={val.stripe_publishable_key} autocomplete="off" {...common} />
+            <Field name="stripe_webhook_secret" label={t('stripe_webhook')} type="password" hint={view.stripeWebhookHint && t('stripe_saved_hint', { hint: view.stripeWebhookHint })} autocomplete="off" {...common} />
+          </div>
+          <button type="submit">{t('save')}</button>
+        </form>
+      </Section>
+
+      <Section id="h-webhooks" title={t('webhooks')}>
+        <p class="hint">{t('webhooks_help')}</p>
+        {view.webhooks.length === 0 ? (
+          <p>{t('no_webhooks')}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">URL</th>
+                <th scope="col">{t('events')}</th>
+                <th scope="col">{t('status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.webhooks.map((w) => (
+                <tr key={w.id}>
+                  <td class="mono">{w.url}</td>
+                  <td class="small">{w.events.join(', ')}</td>
+                  <td><span class="badge">{w.status}</span></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Section>
+    </>
+  );
+}
