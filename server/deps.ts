@@ -6,7 +6,7 @@ export interface Config {
   /** Default Stripe keys (STRIPE_* variables) for merchants that chose Stripe without keys of their own. */
   readonly stripe?: { secretKey?: string; publishableKey?: string; webhookSecret?: string };
   /** Where the Stripe SDK connects: tests point it at a local Stripe-protocol server. */
-  readonly stripeApi?: { host: string; port: number; protocol: 'http' | 'https' };
+  readonly stripeApi?: { host: string; port: number; protocol: 'http' | 'https'; timeoutMs?: number };
 }
 
 /** Everything `createApp` needs. The app reads no environment: entries build this. */

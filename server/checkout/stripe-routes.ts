@@ -51,7 +51,7 @@ export function stripeRoutes(app: Hono<AppEnv>): void {
     const publishableKey = merchant?.stripePublishableKey ?? deps.config.stripe?.publishableKey;
     if (!merchant || !secret || !secretKey || !publishableKey) return c.json({ received: true, ignored: 'unknown merchant' });
     const { stripeGateway } = await import('../gateways/stripe.ts');
-    const gateway = stripeGateway({ secretKey, publishableKey, api: deps.config.stripeApi });
+    const gateway = stripeGateway({ secretKey, publishableKey, api: deps.config.stripeApi, timeoutMs: deps.config.stripeApi?.timeoutMs });
     let event: Awaited<ReturnType<typeof gateway.verifyWebhook>>;
     try {
       event = await gateway.verifyWebhook(payload, signature, secret);

@@ -13,7 +13,7 @@ export async function gatewayFor(merchant: Merchant, deps: Deps): Promise<Paymen
     const publishableKey = merchant.stripePublishableKey ?? deps.config.stripe?.publishableKey;
     if (!secretKey || !publishableKey) throw new GatewayUnavailable('Stripe keys are not configured for this merchant.');
     const { stripeGateway } = await import('./stripe.ts');
-    return stripeGateway({ secretKey, publishableKey, api: deps.config.stripeApi });
+    return stripeGateway({ secretKey, publishableKey, api: deps.config.stripeApi, timeoutMs: deps.config.stripeApi?.timeoutMs });
   }
   if (merchant.mode !== 'test') throw new GatewayUnavailable('The test gateway works only for test-mode merchants.');
   return testGateway(deps.clock);
