@@ -14,6 +14,7 @@ import { deliverDue } from '../webhooks/delivery.ts';
 /** The Node entry: the only place that reads the environment. */
 const port = Number(process.env.PORT ?? 8787);
 const file = process.env.PORTE_DB ?? './data/porte.sqlite';
+const trustProxy = process.env.PORTE_TRUST_PROXY === '1';
 const publicUrl = (process.env.PORTE_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
 
 const sqlite = openSqlite(file);
@@ -43,7 +44,11 @@ outer.use('/assets/*', serveStatic({ root: publicDir, onFound: (_p, c) => { for 
 outer.get('/widget.js', serveStatic({ path: `${publicDir}/widget.js`, onFound: (_p, c) => { for (const [k, v] of Object.entries(assetHeaders)) c.header(k, v); } }));
 outer.all('*', (c) => {
   const request = c.req.raw;
-  request.headers.set('x-porte-client-ip', c.env.incoming.socket.remoteAddress ?? 'unknown');
+  // Behind a reverse proxy (PORTE_TRUST_PROXY=1) the socket is the proxy: use the first forwarded hop.
+  const forwarded = trustProxy ? request.headers.get('X-Forwarded-For')?.split(',')[0]?.trim() : undefined;
+  const ip = forwarded || c.env.incoming.socket.remoteAddress;
+  if (ip) request.headers.set('x-porte-client-ip', ip);
+  else request.headers.delete('x-porte-client-ip');
   return app.fetch(request);
 });
 

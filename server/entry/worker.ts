@@ -41,7 +41,9 @@ export default {
     await seeded;
     // Cloudflare sets CF-Connecting-IP itself; whatever the client sent under our header is replaced.
     const headers = new Headers(request.headers);
-    headers.set('x-porte-client-ip', request.headers.get('CF-Connecting-IP') ?? 'unknown');
+    const ip = request.headers.get('CF-Connecting-IP');
+    if (ip) headers.set('x-porte-client-ip', ip);
+    else headers.delete('x-porte-client-ip');
     return app.fetch(new Request(request, { headers }));
   },
 
