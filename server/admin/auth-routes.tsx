@@ -8,6 +8,7 @@ import { UniqueViolation } from '../db/port.ts';
 import { hashPassword, sha256Hex } from '../lib/crypto.ts';
 import { newId, randomToken } from '../lib/ids.ts';
 import { type AC, type AdminEnv, clientIp, readForm } from './context.ts';
+import { formatDateTime } from './format.ts';
 import { attemptLogin } from './login.ts';
 import { message, page, plain, tr } from './render.tsx';
 import { adminRepository, UNUSABLE_PASSWORD } from './repository.ts';
@@ -16,9 +17,9 @@ import { cookieOptions, endSession, LOGIN_COOKIE, loginCsrfOk, loginCsrfToken, S
 const INVITATION_DAYS = 7;
 const MIN_PASSWORD = 12;
 
-/** Only back-office paths, and never `//host` or `/\host`, which browsers treat as another site. */
+/** Only back-office paths: never `//host` or `/\host` (another site to browsers), nor `..` out of /admin. */
 export const safeNext = (next: string): string =>
-  /^\/admin(\/[^\\]*)?$/.test(next) && !next.startsWith('//') && !next.includes('//') ? next : '/admin/customers';
+  /^\/admin(\/[\w\-./%?=&+~]*)?$/.test(next) && !next.includes('//') && !next.includes('..') ? next : '/admin/customers';
 
 async function renderLogin(c: AC, view: Omit<LoginView, 't' | 'csrf'>, status: 200 | 401 | 429 = 200): Promise<Response> {
   const t = tr(c);
@@ -60,7 +61,7 @@ export function publicAuthRoutes(admin: Hono<AdminEnv>): void {
     if (outcome.kind === 'locked') {
       const seconds = Math.max(1, Math.ceil((outcome.until.getTime() - clock().getTime()) / 1000));
       c.header('Retry-After', String(seconds));
-      const time = new Intl.DateTimeFormat(c.var.locale, { timeStyle: 'short', timeZone: 'UTC', timeZoneName: 'short' }).format(outcome.until);
+      const time = formatDateTime(c.var.locale, outcome.until.toISOString());
       return renderLogin(c, { email, next, notice: { kind: 'error', text: t('login_locked', { time, minutes: Math.ceil(seconds / 60) }) } }, 429);
     }
     return renderLogin(c, { email, next, notice: { kind: 'error', text: t('login_wrong') } }, 401);
