@@ -1,0 +1,4 @@
+import { nodeHarness } from '../harness/node.ts';
+import { adminSuite } from './admin.suite.ts';
+
+adminSuite(nodeHarness);

@@ -1,0 +1,4 @@
+import { workerdHarness } from '../harness/workerd.ts';
+import { adminSuite } from './admin.suite.ts';
+
+adminSuite(workerdHarness);
