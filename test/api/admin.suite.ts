@@ -63,6 +63,51 @@ export function adminSuite(factory: HarnessFactory): void {
       expect(await again.text()).toContain('Another customer already has this reference.');
     });
 
+    it('pages the list 25 at a time, newest first, and edits a customer (address, manual → automatic)', async () => {
+      const api = client(h, m.secretKey);
+      for (let i = 0; i < 26; i++) expect((await api('POST', '/v1/customers', { email: `page${i}@example.com`, last_name: `Page${i}` })).status).toBe(201);
+      const first = await (await agent.send('/admin/customers')).text();
+      expect(first.match(/data-customer=/g)).toHaveLength(25);
+      expect(first.indexOf('Page25')).toBeLessThan(first.indexOf('Page24'));
+      const next = /href="(\/admin\/customers\?after=cus_\w+)" rel="next"/.exec(first)?.[1] ?? '';
+      const second = await (await agent.send(next)).text();
+      // 27 customers in all: 2 on page two (Page0 and the form-made Ada), and a way back.
+      expect(second.match(/data-customer=/g)).toHaveLength(2);
+      expect(second).toContain('Page0');
+      expect(second).not.toContain('rel="next"');
+      expect(second).toContain('First page');
+      expect((await agent.send('/admin/customers?q=page1')).ok).toBe(true);
+
+      const id = /data-customer="(cus_\w+)"/.exec(first)?.[1] ?? '';
+      const _csrf = await agent.token(`/admin/customers/${id}/edit`);
+      const edited = await agent.send(`/admin/customers/${id}`, { _csrf, last_name: 'Edited', email: 'edited@example.com', reference: 'EDITED-1', language: 'en', line1: '2 Main St', postal_code: '12345', city: 'Springfield', country: 'US', billing: 'auto' });
+      expect(edited.headers.get('location')).toBe(`/admin/customers/${id}`);
+      expect((await api('GET', `/v1/customers/${id}`)).body).toMatchObject({ last_name: 'Edited', reference: 'EDITED-1', auto_billing: true, payment_method: { type: 'none' }, billing_address: { city: 'Springfield', country: 'US' } });
+      expect(await (await agent.send(`/admin/customers/${id}`)).text()).toContain('Changes saved.');
+    });
+
+    it('creates an offer and a pricing table from their forms, and rolls the embed secret', async () => {
+      let _csrf = await agent.token('/admin/offers/new');
+      const offer = { _csrf, name: 'Solo', reference: 'solo', currency: 'EUR', recurring_amount: '12,50', interval: 'year', interval_count: '1', amount_upfront: '', trial_days: '0', trial_amount: '', features: 'One\nTwo', visible: '1' };
+      expect((await agent.send('/admin/offers', offer)).status).toBe(303);
+      const api = client(h, m.secretKey);
+      expect((await api('GET', '/v1/offers/solo')).body).toMatchObject({ recurring: { amount: 1250, interval: 'year' }, features: ['One', 'Two'] });
+      const bad = await agent.send('/admin/offers', { ...offer, recurring_amount: '12.345' });
+      expect(bad.status).toBe(422);
+      expect(await bad.text()).toContain('Enter an amount such as 9.90.');
+      _csrf = await agent.token('/admin/pricing-tables');
+      expect((await agent.send('/admin/pricing-tables', { _csrf, reference: 'yearly', offer: 'solo' })).headers.get('location')).toBe('/admin/pricing-tables/yearly');
+      expect((await api('GET', '/v1/pricing_tables/yearly')).body).toMatchObject({ offers: ['solo'], highlighted: null });
+      expect(await (await agent.send('/admin/pricing-tables/yearly')).text()).toContain('€12.50');
+
+      const before = /id="embed-secret" type="text" value="([^"]+)"/.exec(await (await agent.send('/admin/settings')).text())?.[1];
+      _csrf = await agent.token('/admin/settings');
+      await agent.send('/admin/settings/embed-secret/roll', { _csrf });
+      const after = /id="embed-secret" type="text" value="([^"]+)"/.exec(await (await agent.send('/admin/settings')).text())?.[1];
+      expect(after).toMatch(/^porte_es_/);
+      expect(after).not.toBe(before);
+    });
+
     it('rolls the secret key in one batch: the old one stops working, the new one works', async () => {
       const _csrf = await agent.token('/admin/settings');
       const page = await (await agent.send('/admin/settings/secret-key/roll', { _csrf })).text();
