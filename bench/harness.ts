@@ -3,12 +3,13 @@
  * and an autocannon load phase with a warm-up. Benchmarks report; they never fail on timing.
  */
 import autocannon, { type Client, type Method } from 'autocannon';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 export const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const tsxBin = join(repoRoot, 'node_modules', '.bin', 'tsx');
@@ -407,3 +408,54 @@ export async function compareLoad(options: CompareOptions): Promise<Comparison> 
   }
   return { baseline: summarize(baseline), subject: summarize(subject), roundRatios };
 }
+
+// ── Helpers for modules that measure more than one autocannon phase ────────────────────────────
+
+/** Nearest-rank percentiles of unsorted samples (ms or anything else); NaN when empty. */
+export function quantiles(samples: readonly number[]): { p50: number; p95: number; p99: number; max: number; count: number } {
+  const sorted = Float64Array.from(samples).sort();
+  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: sorted.length ? (sorted[sorted.length - 1] ?? Number.NaN) : Number.NaN, count: sorted.length };
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Builds dist/public (both vite configs) when `file` is missing; the built files are what browsers get. */
+export function ensureBuilt(file: string): void {
+  if (existsSync(file)) return;
+  log(`${file.slice(repoRoot.length + 1)} is missing: npm run build`);
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'pipe' });
+  if (!existsSync(file)) throw new Error(`npm run build did not produce ${file}`);
+}
+
+/**
+ * A built module and every file it pulls in through static `import … from "./x.js"`,
+ * `import "./x.js"` or `export … from "./x.js"` (not `import()`), itself first: what a browser
+ * downloads before the module runs. The same walk as test/widget-size.test.ts.
+ */
+export function staticGraph(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = readFileSync(file, 'utf8');
+    for (const m of code.matchAll(/\bimport\s*(?:[\w*{}\s,$]+?\s*from\s*)?["'`](\.{1,2}\/[^"'`]+)["'`]/g)) visit(resolve(dirname(file), m[1] ?? ''));
+    for (const m of code.matchAll(/\bexport\s*(?:\*|\{[^}]*\})\s*from\s*["'`](\.{1,2}\/[^"'`]+)["'`]/g)) visit(resolve(dirname(file), m[1] ?? ''));
+  };
+  visit(entry);
+  return [...seen];
+}
+
+/** gzip size (zlib's default level, as servers and CDNs typically serve) of one file, bytes. */
+export const gzipBytes = (file: string): number => gzipSync(readFileSync(file)).length;

@@ -1,0 +1,316 @@
+/**
+ * Checkout completion under load: the hosted checkout form's POST (test gateway) on the real Node
+ * stack — CSRF, validation, grey list, gateway, and the one atomic batch (customer + FTS, payment
+ * method, subscription, session, activity, three outbox events) — against a bare node:http +
+ * better-sqlite3 server inserting a customer and a subscription in one transaction. 200
+ * connections, every session submitted once. Also: how long the checkout page takes to serve and
+ * to render, and how much JavaScript it loads.
+ */
+import Database from 'better-sqlite3';
+import autocannon, { type Client } from 'autocannon';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { h } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { CheckoutPage } from '../hosted-pages/checkout/CheckoutPage.tsx';
+import type { CheckoutView } from '../hosted-pages/checkout/view.ts';
+import {
+  ensureBuilt,
+  freePort,
+  gzipBytes,
+  log,
+  mapLimit,
+  quantiles,
+  repoRoot,
+  type Row,
+  type ServerProcess,
+  startServer,
+  staticGraph,
+  stopAll,
+  tempDir,
+} from './harness.ts';
+
+export const name = 'checkout';
+
+const CONNECTIONS = 200;
+/** Sessions created beforehand, each submitted once: a warm-up batch, then ROUNDS measured batches. */
+const SESSIONS = Math.max(CONNECTIONS * 3, Number(process.env.BENCH_CHECKOUT_SESSIONS ?? 2000));
+const WARMUP = CONNECTIONS;
+const ROUNDS = 2;
+const PER_ROUND = Math.floor((SESSIONS - WARMUP) / ROUNDS);
+/** Sequential GET /checkout/{id}: discarded first, then measured (alternating with the baseline). */
+const PAGE_WARMUP = 50;
+const PAGE_MEASURED = 300;
+const RENDER_ITERATIONS = 500;
+
+const FORM = {
+  email: '',
+  first_name: 'Jeanne',
+  last_name: 'Dupont',
+  line1: '12 rue de la Paix',
+  postal_code: '75002',
+  city: 'Paris',
+  country: 'FR',
+  payment_type: 'card',
+  card_number: '4242424242424242',
+  card_expiry: '12/30',
+  card_cvc: '123',
+};
+
+interface Submission {
+  readonly path: string;
+  readonly body: string;
+}
+
+const submission = (path: string, csrf: string, n: number): Submission => ({
+  path,
+  body: new URLSearchParams({ csrf, ...FORM, email: `bench.checkout.${n}@example.test` }).toString(),
+});
+
+interface PostPhase {
+  readonly count: number;
+  readonly seconds: number;
+  readonly cpuMs: number;
+  readonly codes: Record<string, number>;
+  readonly errors: number;
+  /** Latency of the 303 responses, ms. */
+  readonly latencies: number[];
+}
+
+/** Submits every form of `batch` once over CONNECTIONS connections (autocannon `amount`). */
+async function postPhase(server: ServerProcess, batch: readonly Submission[]): Promise<PostPhase> {
+  let next = 0;
+  const latencies: number[] = [];
+  const codes: Record<string, number> = {};
+  const headers = { 'Content-Type': 'application/x-www-form-urlencoded', Origin: server.url };
+  const started = performance.now();
+  const instance = autocannon({
+    url: server.url,
+    connections: CONNECTIONS,
+    amount: batch.length,
+    timeout: 30,
+    setupClient(client: Client) {
+      client.setRequests([
+        {
+          setupRequest: (raw) => {
+            const s = batch[next++];
+            // More sends than forms would be a harness bug: a GET /healthz then shows as a non-303.
+            return s ? { ...raw, method: 'POST', path: s.path, headers: { ...headers }, body: s.body } : { ...raw, method: 'GET', path: '/healthz', body: '' };
+          },
+        },
+      ]);
+    },
+  });
+  // autocannon resolves on its 1 s sampling tick, not on the last response: the phase lasts from
+  // the start to the last response.
+  let last = Number.NaN;
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+    last = performance.now();
+    codes[statusCode] = (codes[statusCode] ?? 0) + 1;
+    if (statusCode === 303) latencies.push(responseTime);
+  });
+  const cpuBefore = server.cpuMs();
+  const result = await instance;
+  // The CPU sample waits for the tick too, but an idle server adds nothing meanwhile.
+  const cpuMs = server.cpuMs() - cpuBefore;
+  return { count: latencies.length, seconds: (last - started) / 1000, cpuMs, codes, errors: result.errors + result.timeouts, latencies };
+}
+
+function merge(phases: readonly PostPhase[]) {
+  const codes: Record<string, number> = {};
+  for (const p of phases) for (const [code, n] of Object.entries(p.codes)) codes[code] = (codes[code] ?? 0) + n;
+  const count = phases.reduce((s, p) => s + p.count, 0);
+  const seconds = phases.reduce((s, p) => s + p.seconds, 0);
+  const total = Object.values(codes).reduce((s, n) => s + n, 0);
+  return {
+    rps: count / seconds,
+    ...quantiles(phases.flatMap((p) => p.latencies)),
+    cpuUs: (phases.reduce((s, p) => s + p.cpuMs, 0) * 1000) / count,
+    non303: total - (codes['303'] ?? 0),
+    errors: phases.reduce((s, p) => s + p.errors, 0),
+    codes,
+    ok: count,
+  };
+}
+
+async function timedGet(url: string): Promise<{ ms: number; status: number; text: string }> {
+  const started = performance.now();
+  const res = await fetch(url);
+  const text = await res.text();
+  return { ms: performance.now() - started, status: res.status, text };
+}
+
+const csrfOf = (html: string): string => {
+  const token = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!token) throw new Error(`no csrf input in the checkout page:\n${html.slice(0, 500)}`);
+  return token;
+};
+
+const propsOf = (html: string): CheckoutView => {
+  const json = /<script type="application\/json" id="porte-props"[^>]*>(.*?)<\/script>/s.exec(html)?.[1];
+  if (!json) throw new Error('no hydration props in the checkout page');
+  return JSON.parse(json) as CheckoutView;
+};
+
+function countRows(file: string, table: string): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+export async function run(): Promise<Row[]> {
+  const dir = tempDir(name);
+  const servers: ServerProcess[] = [];
+  const pageFile = join(dir.path, 'page.html');
+  const baselineDb = join(dir.path, 'baseline.sqlite');
+  const porteDb = join(dir.path, 'porte.sqlite');
+  try {
+    const baselineServer = await startServer({
+      label: 'baseline',
+      args: ['bench/baseline-server.ts'],
+      env: { BASELINE_DB: baselineDb, BASELINE_PAGE: pageFile },
+      port: await freePort(),
+      ready: /baseline listening on \d+/,
+    });
+    servers.push(baselineServer);
+    const portePort = await freePort();
+    const porte = await startServer({
+      label: 'porte',
+      args: ['server/entry/node.ts'],
+      env: { PORTE_DB: porteDb, PORTE_PUBLIC_URL: `http://127.0.0.1:${portePort}` },
+      port: portePort,
+      ready: /Secret key:\s+(porte_sk_test_[0-9A-Za-z]{32})/,
+    });
+    servers.push(porte);
+
+    // 1. Sessions, by API (the demo merchant's Pro offer: 14-day trial, test gateway).
+    let t = performance.now();
+    const auth = { Authorization: `Bearer ${porte.ready[1]}`, 'Content-Type': 'application/json' };
+    const ids = await mapLimit(Array.from({ length: SESSIONS }, (_, i) => i), 10, async () => {
+      const res = await fetch(`${porte.url}/v1/checkout_sessions`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ offer: 'pro-monthly', success_url: `${porte.url}/checkout/thanks`, cancel_url: `${porte.url}/checkout/thanks` }),
+      });
+      const body = (await res.json()) as { id?: string };
+      if (res.status !== 201 || !body.id) throw new Error(`POST /v1/checkout_sessions: ${res.status} ${JSON.stringify(body)}`);
+      return body.id;
+    });
+    log(`${SESSIONS} checkout sessions created in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+    // 2. Every page once, for its CSRF token. The first ones sequentially and timed, alternating
+    //    with the baseline serving the same bytes already rendered.
+    t = performance.now();
+    const tokens: string[] = new Array(SESSIONS);
+    const first = await timedGet(`${porte.url}/checkout/${ids[0]}`);
+    if (first.status !== 200) throw new Error(`GET /checkout/{id}: ${first.status}\n${first.text.slice(0, 500)}`);
+    writeFileSync(pageFile, first.text);
+    tokens[0] = csrfOf(first.text);
+    const porteGet: number[] = [];
+    const baselineGet: number[] = [];
+    for (let i = 1; i <= PAGE_WARMUP + PAGE_MEASURED; i++) {
+      const b = await timedGet(`${baselineServer.url}/page`);
+      const p = await timedGet(`${porte.url}/checkout/${ids[i]}`);
+      if (p.status !== 200 || b.status !== 200) throw new Error(`GET page: Porte ${p.status}, baseline ${b.status}`);
+      tokens[i] = csrfOf(p.text);
+      if (i > PAGE_WARMUP) {
+        porteGet.push(p.ms);
+        baselineGet.push(b.ms);
+      }
+    }
+    const rest = ids.slice(PAGE_WARMUP + PAGE_MEASURED + 1);
+    await mapLimit(rest, 8, async (id, i) => {
+      const p = await timedGet(`${porte.url}/checkout/${id}`);
+      if (p.status !== 200) throw new Error(`GET /checkout/${id}: ${p.status}`);
+      tokens[PAGE_WARMUP + PAGE_MEASURED + 1 + i] = csrfOf(p.text);
+    });
+    log(`${SESSIONS} checkout pages fetched in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+    // 3. The submissions: a warm-up batch each, then alternating measured batches.
+    const porteForms = ids.map((id, n) => submission(`/checkout/${id}`, tokens[n] ?? '', n));
+    const baselineForms = ids.map((id, n) => submission(`/checkout/base_${id}`, 'x'.repeat(64), n));
+    let from = 0;
+    const take = (forms: readonly Submission[], n: number) => forms.slice(from, from + n);
+    log(`warm-up: ${WARMUP} submissions on each server at ${CONNECTIONS} connections`);
+    await postPhase(baselineServer, take(baselineForms, WARMUP));
+    const warm = await postPhase(porte, take(porteForms, WARMUP));
+    const allPhases: PostPhase[] = [warm];
+    from += WARMUP;
+    const baselinePhases: PostPhase[] = [];
+    const portePhases: PostPhase[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      log(`round ${round}/${ROUNDS}: ${PER_ROUND} submissions on baseline, then on Porte`);
+      baselinePhases.push(await postPhase(baselineServer, take(baselineForms, PER_ROUND)));
+      const p = await postPhase(porte, take(porteForms, PER_ROUND));
+      portePhases.push(p);
+      allPhases.push(p);
+      from += PER_ROUND;
+    }
+    const b = merge(baselinePhases);
+    const p = merge(portePhases);
+    const all = merge(allPhases);
+    for (const [label, r] of [['baseline', b], ['Porte', p]] as const) {
+      const codes = Object.entries(r.codes).map(([code, n]) => `${code}×${n}`).join(' ');
+      log(`${label}: ${r.ok} × 303 at ${r.rps.toFixed(0)}/s; status codes ${codes}; errors ${r.errors}; p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`);
+    }
+    log(`Porte round ratios: ${portePhases.map((x, i) => ((x.count / x.seconds) / ((baselinePhases[i]?.count ?? 0) / (baselinePhases[i]?.seconds ?? 1))).toFixed(2)).join(', ')}`);
+
+    // 4. In-process render of the same page, from the props it was hydrated with.
+    const view = propsOf(first.text);
+    for (let i = 0; i < 50; i++) renderToString(h(CheckoutPage, { view }));
+    const renders: number[] = [];
+    for (let i = 0; i < RENDER_ITERATIONS; i++) {
+      const started = performance.now();
+      renderToString(h(CheckoutPage, { view }));
+      renders.push(performance.now() - started);
+    }
+    const render = quantiles(renders);
+
+    // 5. The page's own JavaScript, as built.
+    const assets = join(repoRoot, 'dist/public/assets');
+    ensureBuilt(join(assets, 'checkout.js'));
+    const graph = staticGraph(join(assets, 'checkout.js'));
+    const sizes = graph.map((f) => ({ file: f.slice(assets.length + 1), gzip: gzipBytes(f) }));
+    const preact = sizes.find((s) => s.file.startsWith('jsxRuntime'))?.gzip ?? Number.NaN;
+    log(`checkout JS (gzip): ${sizes.map((s) => `${s.file} ${s.gzip} B`).join(', ')}`);
+
+    await stopAll(servers.splice(0));
+    // Every 303 of Porte must be a completed checkout (and the baseline's a row pair).
+    const porteSubscriptions = countRows(porteDb, 'subscriptions');
+    const baselineSubscriptions = countRows(baselineDb, 'subscriptions');
+    const porteMissing = all.ok - porteSubscriptions;
+    // The baseline had its warm-up too: WARMUP + measured 303s.
+    const baselineMissing = WARMUP + b.ok - baselineSubscriptions;
+    log(`subscriptions in the databases: Porte ${porteSubscriptions} (${all.ok} × 303), baseline ${baselineSubscriptions}`);
+
+    const porteGetQ = quantiles(porteGet);
+    const baselineGetQ = quantiles(baselineGet);
+    const pageGzip = gzipSync(first.text);
+    return [
+      { metric: `checkout POST throughput (${CONNECTIONS} conn.)`, unit: 'req/s', value: p.rps, baseline: b.rps },
+      { metric: 'checkout POST latency p50', unit: 'ms', value: p.p50, baseline: b.p50, decimals: 1 },
+      { metric: 'checkout POST latency p99', unit: 'ms', value: p.p99, baseline: b.p99, target: { on: 'value', atMost: 25 }, decimals: 1 },
+      { metric: 'server CPU per checkout', unit: 'µs', value: p.cpuUs, baseline: b.cpuUs },
+      { metric: 'non-303 responses', unit: 'count', value: p.non303, baseline: b.non303, target: { on: 'value', atMost: 0, required: true } },
+      { metric: 'connection errors/timeouts', unit: 'count', value: p.errors, baseline: b.errors, target: { on: 'value', atMost: 0, required: true } },
+      { metric: '303s without a subscription row', unit: 'count', value: porteMissing, baseline: baselineMissing, target: { on: 'value', atMost: 0, required: true } },
+      { metric: 'GET /checkout/{id} p50 (sequential; base: static)', unit: 'ms', value: porteGetQ.p50, baseline: baselineGetQ.p50, decimals: 2 },
+      { metric: 'GET /checkout/{id} p99 (sequential; base: static)', unit: 'ms', value: porteGetQ.p99, baseline: baselineGetQ.p99, decimals: 2 },
+      { metric: 'renderToString(CheckoutPage) p50', unit: 'ms', value: render.p50, decimals: 2 },
+      { metric: 'renderToString(CheckoutPage) p99', unit: 'ms', value: render.p99, decimals: 2 },
+      { metric: 'checkout page HTML gzip', unit: 'KB', value: pageGzip.length / 1024, decimals: 1 },
+      // Baseline: Preact's shared chunk alone, the floor of any hydrated page.
+      { metric: `checkout JS gzip (${sizes.length} files; base: Preact)`, unit: 'KB', value: sizes.reduce((s, x) => s + x.gzip, 0) / 1024, baseline: preact / 1024, target: { on: 'value', atMost: 25 }, decimals: 1 },
+    ];
+  } finally {
+    try {
+      await stopAll(servers);
+    } finally {
+      dir.dispose();
+    }
+  }
+}

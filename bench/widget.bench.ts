@@ -1,0 +1,229 @@
+/**
+ * The offer grid on a merchant's page: how many bytes a visitor downloads before any click
+ * (widget.js on every page; grid.js and the chunks it imports once a grid is on the page), and how
+ * long after DOMContentLoaded the grid is painted in headless Chromium. The page is served from
+ * another port than Porte (cross-origin, as on a real shop), each load in a fresh browser context
+ * (cold cache). Baseline: the same page with the same three cards written inline in its HTML
+ * (declarative shadow DOM with the grid's own stylesheet), measured the same way.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { formatMoney } from '../hosted-pages/format.ts';
+import { gridCss } from '../widget/grid/styles.ts';
+import {
+  ensureBuilt,
+  freePort,
+  gzipBytes,
+  log,
+  quantiles,
+  repoRoot,
+  type Row,
+  type ServerProcess,
+  startServer,
+  staticGraph,
+  stopAll,
+  tempDir,
+} from './harness.ts';
+
+export const name = 'widget';
+
+const LOADER_BUDGET = 2048;
+const WITH_GRID_BUDGET = 12 * 1024;
+const LOADS = Number(process.env.BENCH_WIDGET_LOADS ?? 10);
+const WARMUP_LOADS = 2;
+
+/**
+ * First in <head>, on both pages: notes DOMContentLoaded, when the grid's buttons enter its shadow
+ * root (a MutationObserver on every shadow root attached), and the first animation frame in which
+ * they exist — the frame that paints them. Polling by requestAnimationFrame also covers a shadow
+ * root that was never attached by script (the baseline's declarative one).
+ */
+const PROBE = `<script>
+(() => {
+  const r = (window.__bench = { dcl: NaN, inDom: NaN, painted: NaN });
+  const has = (root) => !!(root && root.querySelector('button'));
+  const host = () => document.querySelector('[data-porte-pricing-table]');
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = attach.call(this, init);
+    new MutationObserver((_, observer) => {
+      if (has(root)) { r.inDom = performance.now(); performance.mark('grid-in-dom'); observer.disconnect(); }
+    }).observe(root, { childList: true, subtree: true });
+    return root;
+  };
+  document.addEventListener('DOMContentLoaded', () => { r.dcl = performance.now(); performance.mark('dcl'); });
+  const poll = () => {
+    const root = host() && host().shadowRoot;
+    if (has(root)) { r.painted = performance.now(); performance.mark('grid-painted'); if (Number.isNaN(r.inDom)) r.inDom = r.painted; return; }
+    requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
+})();
+</script>`;
+
+const page = (head: string, grid: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Pricing — Bench Shop</title>${PROBE}${head}
+<style>body{font-family:system-ui,sans-serif;margin:0 auto;max-width:960px;padding:24px}</style></head>
+<body><header><h1>Bench Shop</h1><p>Plans for every team.</p></header><main>${grid}</main><footer><p>© Bench Shop</p></footer></body></html>`;
+
+interface Offer {
+  reference: string;
+  name: string;
+  description: string | null;
+  currency: string;
+  amount_upfront: number;
+  recurring: { amount: number; interval: string; interval_count: number };
+  trial: { days: number };
+  features: string[];
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The markup widget/grid renders for a table, written out by hand as a server would. */
+function staticGrid(table: { offers: Offer[]; highlighted?: string }): string {
+  const cards = table.offers.map((o) => {
+    const id = `porte-offer-${escapeHtml(o.reference)}`;
+    const hl = o.reference === table.highlighted;
+    return `<li class="${hl ? 'card hl' : 'card'}" aria-labelledby="${id}">${hl ? '<p class="badge">Most popular</p>' : ''}<h3 id="${id}">${escapeHtml(o.name)}</h3>${
+      o.description ? `<p class="desc">${escapeHtml(o.description)}</p>` : ''
+    }<p class="price"><strong>${formatMoney(o.recurring.amount, o.currency, 'en')}</strong> <span>/ ${o.recurring.interval}</span></p>${
+      o.trial.days > 0 ? `<p class="trial">${o.trial.days}-day free trial</p>` : ''
+    }${o.amount_upfront > 0 ? `<p class="setup">+ ${formatMoney(o.amount_upfront, o.currency, 'en')} setup fee</p>` : ''}<ul class="features">${o.features
+      .map((f) => `<li>${escapeHtml(f)}</li>`)
+      .join('')}</ul><button type="button" aria-describedby="${id}">Subscribe</button></li>`;
+  });
+  return `<div data-porte-pricing-table="default"><template shadowrootmode="open"><style>${gridCss}</style><ul class="grid" lang="en">${cards.join('')}</ul></template></div>`;
+}
+
+async function merchantSite(pages: Record<string, string>): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const body = pages[req.url ?? ''];
+    if (!body) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+interface Load {
+  /** performance.now() at DOMContentLoaded, buttons in the DOM, first frame with them. */
+  dcl: number;
+  inDom: number;
+  painted: number;
+  /** Resource timing of what the page fetched: [name, startTime, responseEnd]. */
+  resources: [string, number, number][];
+}
+
+async function load(browser: Browser, url: string): Promise<Load> {
+  const context = await browser.newContext();
+  try {
+    const tab = await context.newPage();
+    await tab.goto(url, { waitUntil: 'domcontentloaded' });
+    await tab.waitForFunction(() => !Number.isNaN((window as unknown as { __bench: Load }).__bench.painted), undefined, { timeout: 15_000, polling: 50 });
+    return await tab.evaluate(() => ({
+      ...(window as unknown as { __bench: Load }).__bench,
+      resources: performance.getEntriesByType('resource').map((e) => [new URL(e.name).pathname.split('/').pop() ?? '', e.startTime, (e as PerformanceResourceTiming).responseEnd] as [string, number, number]),
+    }));
+  } finally {
+    await context.close();
+  }
+}
+
+export async function run(): Promise<Row[]> {
+  // 1. Sizes, from the built files.
+  const pub = join(repoRoot, 'dist/public');
+  ensureBuilt(join(pub, 'assets/grid.js'));
+  ensureBuilt(join(pub, 'widget.js'));
+  const loaderGraph = staticGraph(join(pub, 'widget.js'));
+  const gridGraph = staticGraph(join(pub, 'assets/grid.js'));
+  const loaderGzip = gzipBytes(join(pub, 'widget.js'));
+  const sizes = [...new Set([...loaderGraph, ...gridGraph])].map((f) => ({ file: f.slice(pub.length + 1), gzip: gzipBytes(f) }));
+  const beforeClick = sizes.reduce((s, x) => s + x.gzip, 0);
+  log(`before a click (gzip): ${sizes.map((s) => `${s.file} ${s.gzip} B`).join(', ')}`);
+
+  // 2. Time to the painted grid.
+  const dir = tempDir(name);
+  const servers: ServerProcess[] = [];
+  let site: Server | undefined;
+  let browser: Browser | undefined;
+  try {
+    const portePort = await freePort();
+    const porte = await startServer({
+      label: 'porte',
+      args: ['server/entry/node.ts'],
+      env: { PORTE_DB: join(dir.path, 'porte.sqlite'), PORTE_PUBLIC_URL: `http://127.0.0.1:${portePort}` },
+      port: portePort,
+      ready: /data-key="(porte_pk_test_[0-9A-Za-z]+)"/,
+    });
+    servers.push(porte);
+    const key = porte.ready[1] ?? '';
+
+    // The merchant's site on its own port; the static page shows the very offers the widget fetches.
+    const pages: Record<string, string> = {};
+    const merchant = await merchantSite(pages);
+    site = merchant.server;
+    const tableRes = await fetch(`${porte.url}/widget/v1/pricing_tables/default?key=${key}`, { headers: { Origin: merchant.url } });
+    if (tableRes.status !== 200) throw new Error(`pricing table: ${tableRes.status} ${await tableRes.text()}`);
+    const table = (await tableRes.json()) as { offers: Offer[]; highlighted?: string };
+    pages['/widget'] = page(`<script src="${porte.url}/widget.js" data-key="${key}" async></script>`, '<div data-porte-pricing-table="default"></div>');
+    pages['/static'] = page('', staticGrid(table));
+
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    for (let i = 0; i < WARMUP_LOADS; i++) {
+      await load(browser, `${merchant.url}/static`);
+      await load(browser, `${merchant.url}/widget`);
+    }
+    const widget: Load[] = [];
+    const baseline: Load[] = [];
+    for (let i = 0; i < LOADS; i++) {
+      baseline.push(await load(browser, `${merchant.url}/static`));
+      widget.push(await load(browser, `${merchant.url}/widget`));
+    }
+    // The inline grid is often on screen before DOMContentLoaded fires: that counts as 0.
+    const painted = (loads: Load[]) => quantiles(loads.map((l) => Math.max(0, l.painted - l.dcl)));
+    const inDom = (loads: Load[]) => quantiles(loads.map((l) => Math.max(0, l.inDom - l.dcl)));
+    const w = painted(widget);
+    const b = painted(baseline);
+    log(`DCL → painted, widget: ${widget.map((l) => (l.painted - l.dcl).toFixed(0)).join(' ')} ms; static: ${baseline.map((l) => (l.painted - l.dcl).toFixed(0)).join(' ')} ms`);
+    // Where the widget's time goes: each request's start and end, relative to DOMContentLoaded (p50).
+    const names = [...new Set(widget.flatMap((l) => l.resources.map((r) => r[0])))];
+    log(
+      `widget requests, from DCL (p50 start → end): ${names
+        .map((n) => {
+          const of = widget.flatMap((l) => l.resources.filter((r) => r[0] === n).map((r) => [r[1] - l.dcl, r[2] - l.dcl]));
+          return `${n} ${quantiles(of.map((x) => x[0] ?? 0)).p50.toFixed(0)} → ${quantiles(of.map((x) => x[1] ?? 0)).p50.toFixed(0)} ms`;
+        })
+        .join(', ')}`,
+    );
+    log(`navigation → DCL, widget p50 ${quantiles(widget.map((l) => l.dcl)).p50.toFixed(0)} ms, static p50 ${quantiles(baseline.map((l) => l.dcl)).p50.toFixed(0)} ms`);
+
+    return [
+      { metric: 'widget.js gzip', unit: 'B', value: loaderGzip, target: { on: 'value', atMost: LOADER_BUDGET } },
+      { metric: `before a click gzip (widget.js + grid, ${sizes.length} files)`, unit: 'KB', value: beforeClick / 1024, target: { on: 'value', atMost: WITH_GRID_BUDGET / 1024 }, decimals: 1 },
+      { metric: `DCL → grid painted p50 (${LOADS} cold loads; base: inline)`, unit: 'ms', value: w.p50, baseline: b.p50, decimals: 1 },
+      { metric: `DCL → grid painted max (${LOADS} cold loads; base: inline)`, unit: 'ms', value: w.max, baseline: b.max, decimals: 1 },
+      { metric: 'DCL → buttons in the DOM p50', unit: 'ms', value: inDom(widget).p50, baseline: inDom(baseline).p50, decimals: 1 },
+    ];
+  } finally {
+    try {
+      await browser?.close();
+      if (site) {
+        const closed = new Promise((resolve) => site?.close(resolve));
+        site.closeAllConnections();
+        await closed;
+      }
+      await stopAll(servers);
+    } finally {
+      dir.dispose();
+    }
+  }
+}
