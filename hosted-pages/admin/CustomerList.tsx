@@ -73,10 +73,12 @@ export function CustomerList({ view }: { view: CustomerListView }) {
                 <tr key={r.id} data-customer={r.id}>
                   <td>
                     <a href={`/admin/customers/${r.id}`}>{r.name}</a>
-                    <div>
-                      {r.greyListed && <span class="badge dark">{t('badge_grey')}</span>}
-                      {r.anonymized && <span class="badge">{t('badge_anonymized')}</span>}
-                    </div>
+                    {(r.greyListed || r.anonymized) && (
+                      <div>
+                        {r.greyListed && <span class="badge dark">{t('badge_grey')}</span>}
+                        {r.anonymized && <span class="badge">{t('badge_anonymized')}</span>}
+                      </div>
+                    )}
                   </td>
                   <td>{r.email}</td>
                   <td>{r.company}</td>

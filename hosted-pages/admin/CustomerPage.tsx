@@ -51,7 +51,7 @@ function Lines({ lines }: { lines: Line[] }) {
       {lines.map((l) => (
         <Fragment key={l.label}>
           <dt>{l.label}</dt>
-          <dd class={l.mono ? 'mono' : undefined}>{l.value}</dd>
+          <dd class={l.mono ? 'mono' : undefined}>{l.value || '—'}</dd>
         </Fragment>
       ))}
     </dl>
@@ -64,10 +64,12 @@ export function CustomerPage({ view }: { view: CustomerPageView }) {
   const base = `/admin/customers/${view.id}`;
   return (
     <>
-      <p>
-        {view.greyListed && <span class="badge dark">{t('badge_grey')}</span>}
-        {view.anonymized && <span class="badge">{t('badge_anonymized')}</span>}
-      </p>
+      {(view.greyListed || view.anonymized) && (
+        <p>
+          {view.greyListed && <span class="badge dark">{t('badge_grey')}</span>}
+          {view.anonymized && <span class="badge">{t('badge_anonymized')}</span>}
+        </p>
+      )}
       <div class="cols">
         <section class="card" aria-labelledby="h-details">
           <h2 id="h-details">{t('details')}</h2>

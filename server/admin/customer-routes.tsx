@@ -35,7 +35,8 @@ function renderForm(c: AC, o: { mode: 'create' | 'update'; id?: string; name?: s
     values: o.values,
     errors: o.errors ?? {},
     countries: countryOptions(locale),
-    portal: true,
+    // "Show me the link after saving" belongs to creation; an existing customer's page has its own button.
+    portal: o.mode === 'create',
   };
   return page(c, { title, nav: 'customers', status: o.status, body: <CustomerForm view={view} /> });
 }
