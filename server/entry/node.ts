@@ -57,11 +57,14 @@ const server = serve({ fetch: outer.fetch, port }, () => {
 });
 
 // Webhook delivery: a background loop drains the outbox (on Workers, the cron trigger does).
-let delivering: Promise<unknown> = Promise.resolve();
+// A tick while the previous drain still runs (a slow endpoint) is skipped, not queued.
+let delivering: Promise<unknown> | null = null;
 const loop = setInterval(() => {
-  delivering = delivering
-    .then(() => deliverDue(deps.db, deps.clock))
-    .catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'webhook delivery failed', error: String(error) })));
+  delivering ??= deliverDue(deps.db, deps.clock)
+    .catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'webhook delivery failed', error: String(error) })))
+    .finally(() => {
+      delivering = null;
+    });
 }, Number(process.env.PORTE_WEBHOOK_INTERVAL_MS ?? 1000));
 
 // Graceful shutdown: stop accepting, let requests in flight finish, then close the database.
@@ -72,7 +75,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     stopping = true;
     clearInterval(loop);
     server.close(() => {
-      delivering.finally(async () => {
+      Promise.resolve(delivering).finally(async () => {
         await checkpointer.stop();
         sqlite.close();
         process.exit(0);

@@ -7,11 +7,17 @@ export async function sha256Hex(text: string): Promise<string> {
   return toHex(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
 }
 
+// Importing an HMAC key costs more than signing with it; the same few secrets sign all day.
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
 export async function hmacSha256Hex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ]);
-  return toHex(await crypto.subtle.sign('HMAC', key, encoder.encode(message)));
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    if (hmacKeys.size >= 100) hmacKeys.clear();
+    hmacKeys.set(secret, key);
+  }
+  return toHex(await crypto.subtle.sign('HMAC', await key, encoder.encode(message)));
 }
 
 /** Constant-time comparison of two strings of hex or base64url. */
