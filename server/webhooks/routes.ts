@@ -1,10 +1,10 @@
 import * as v from 'valibot';
-import { sql } from '../db/port.ts';
 import type { Api } from '../http/api.ts';
-import { invalid, notFound } from '../http/errors.ts';
+import { notFound } from '../http/errors.ts';
 import { listQueryEntries, listSchema, page } from '../http/pagination.ts';
-import { newEndpointId, newEndpointSecret, resend } from './delivery.ts';
+import { resend } from './delivery.ts';
 import { type Delivery, type Endpoint, webhookRepository } from './repository.ts';
+import { createEndpoint, deleteEndpoint } from './service.ts';
 import { webhookDeliveryOut, webhookEndpointCreateSchema, webhookEndpointOut } from './schema.ts';
 
 const tag = 'Webhook endpoints';
@@ -37,17 +37,7 @@ export function webhookRoutes(api: Api): void {
   api.route(
     { method: 'post', path: '/v1/webhook_endpoints', tag, summary: 'Create a webhook endpoint (the signing secret is shown only here)', body: webhookEndpointCreateSchema, response: webhookEndpointOut, status: 201 },
     async (c, { body }) => {
-      const { merchant, deps } = c.var;
-      if (merchant.mode === 'live' && !body.url.startsWith('https://')) throw invalid('url', 'Live-mode webhook endpoints must use https.');
-      const now = deps.clock().toISOString();
-      const last = await deps.db.get<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM events');
-      const endpoint: Endpoint = { seq: 0, id: newEndpointId(), merchantId: merchant.id, url: body.url, events: body.events, secret: newEndpointSecret(), status: 'enabled', createdAt: now };
-      await deps.db.batch([
-        sql(
-          'INSERT INTO webhook_endpoints (id, merchant_id, url, events, secret, status, created_at, from_event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-          endpoint.id, endpoint.merchantId, endpoint.url, JSON.stringify(endpoint.events), endpoint.secret, endpoint.status, now, last?.seq ?? 0,
-        ),
-      ]);
+      const endpoint = await createEndpoint(c.var.deps, c.var.merchant, body);
       return endpointJson(endpoint, true);
     },
   );
@@ -81,7 +71,7 @@ export function webhookRoutes(api: Api): void {
     { method: 'delete', path: '/v1/webhook_endpoints/:id', tag, summary: 'Delete a webhook endpoint', response: v.object({ id: v.string(), object: v.literal('webhook_endpoint'), deleted: v.literal(true) }) },
     async (c) => {
       const endpoint = await mustGet(c);
-      await c.var.deps.db.run('DELETE FROM webhook_endpoints WHERE id = ?', [endpoint.id]);
+      await deleteEndpoint(c.var.deps, endpoint);
       return { id: endpoint.id, object: 'webhook_endpoint' as const, deleted: true as const };
     },
   );
