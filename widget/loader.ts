@@ -81,12 +81,17 @@ if (script && !w.Porte?.loaded) {
     }
     const grids = [...d.querySelectorAll('[data-porte-pricing-table]')].filter((el) => !el.shadowRoot);
     if (grids.length > 0) {
+      // The offers are fetched now, in parallel with the grid's code, not after it has loaded.
+      const tables = grids.map((el) => {
+        const table = el.getAttribute('data-porte-pricing-table') || 'default';
+        return { table, data: fetch(`${base}/widget/v1/pricing_tables/${encodeURIComponent(table)}?key=${encodeURIComponent(key)}`) };
+      });
       load<{ renderGrid: (host: Element, a: GridArgs) => void }>('grid').then((m) => {
-        for (const el of grids) {
+        for (const [i, el] of grids.entries()) {
           m.renderGrid(el, {
             base,
             key,
-            table: el.getAttribute('data-porte-pricing-table') || 'default',
+            ...(tables[i] as (typeof tables)[number]),
             locale: attr(el, 'locale') ?? (navigator.language.startsWith('fr') ? 'fr' : 'en'),
             choose: (offer) => open(optionsFrom(el, offer), el).catch(() => {}),
             emit: emitter(el),

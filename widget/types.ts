@@ -30,6 +30,8 @@ export interface GridArgs {
   base: string;
   key: string;
   table: string;
+  /** The pricing table's response, requested by the loader before the grid's code arrived. */
+  data: Promise<Response>;
   locale: string;
   choose: (offer: string) => void;
   emit: (name: string, detail?: unknown) => boolean;

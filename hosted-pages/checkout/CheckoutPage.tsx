@@ -1,7 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { type MessageKey, translator } from '../i18n.ts';
 import { postToHost } from '../embed/frame.ts';
-import { mountStripe, type StripeHandle } from './stripe-element.ts';
+import type { StripeHandle } from './stripe-element.ts';
 import { OfferSummary } from './summary.tsx';
 import type { CheckoutView } from './view.ts';
 
@@ -105,7 +105,12 @@ export function CheckoutPage({ view }: { view: CheckoutView }) {
   const [busy, setBusy] = useState(false);
   const stripe = useRef<StripeHandle | null>(null);
   const stripeRef = (el: HTMLDivElement | null) => {
-    if (el && view.gateway.kind === 'stripe' && !stripe.current) stripe.current = mountStripe(el, view.gateway, view.locale);
+    const gateway = view.gateway;
+    if (!el || gateway.kind !== 'stripe' || stripe.current) return;
+    // Loaded only for Stripe merchants: the test gateway's page never downloads it.
+    import('./stripe-element.ts').then((m) => {
+      stripe.current ??= m.mountStripe(el, gateway, view.locale);
+    });
   };
 
   const onSubmit = async (event: Event) => {

@@ -56,7 +56,7 @@ function Grid({ a }: { a: GridArgs }) {
   const t = words[locale];
   const [table, setTable] = useState<Table | null | 'error'>(null);
   useEffect(() => {
-    fetch(`${a.base}/widget/v1/pricing_tables/${encodeURIComponent(a.table)}?key=${encodeURIComponent(a.key)}`)
+    a.data
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
       .then((body: Table) => setTable(body))
       .catch(() => {
