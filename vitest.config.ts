@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: browser and workerd suites are heavy, so files run two at a time.
     maxWorkers: 2,
+    // Browser tests poll for what a person would see; on a busy 2-core machine give it time.
+    expect: { poll: { timeout: 10_000, interval: 50 } },
   },
 });

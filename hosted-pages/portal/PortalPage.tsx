@@ -1,6 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import { mountStripe, type StripeHandle } from '../checkout/stripe-element.ts';
-import { CountrySelect, Field, TestPaymentFields } from './fields.tsx';
+import { CountrySelect, Field, TestPaymentFields } from '../fields.tsx';
 import { type PortalTranslate, portalTranslator } from './i18n.ts';
 import type { PaymentMethodView, PortalSubscriptionView, PortalView } from './view.ts';
 
