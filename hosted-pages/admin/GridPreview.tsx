@@ -1,7 +1,6 @@
-import { formatMoney } from '../format.ts';
-import type { OfferJson } from '../../server/offers/schema.ts';
+import { Card, type Offer, words } from '../../widget/grid/card.tsx';
 import { gridCss } from '../../widget/grid/styles.ts';
-import type { AdminLocale, AdminT } from './i18n.ts';
+import type { AdminLocale } from './i18n.ts';
 
 /**
  * The grid's stylesheet scoped to `.porte-preview` (its `:host` rule becomes the container's): the
@@ -27,47 +26,25 @@ export function scopeCss(css: string, scope: string): string {
 // The back-office's own .card and .badge must not add their margins and shadows to the grid's.
 const previewCss = `.porte-preview .card{margin:0;box-shadow:none}.porte-preview .badge{white-space:normal}\n${scopeCss(gridCss, '.porte-preview')}`;
 
+const inert = () => {};
+
 /**
- * The widget's grid, rendered on the server: the same markup as widget/grid/index.tsx's cards and
- * the same stylesheet, scoped to the preview. The buttons are inert here.
+ * The widget's grid, rendered on the server: widget/grid/card.tsx's own cards and words, and the
+ * widget's stylesheet scoped to the preview. The disabled fieldset makes every button inert
+ * (`all:initial`, from the grid's `:host` rule, removes the fieldset's own border and spacing).
  */
-export function GridPreview({ offers, highlighted, locale, t, nonce }: { offers: OfferJson[]; highlighted?: string; locale: AdminLocale; t: AdminT; nonce: string }) {
-  const period = (o: OfferJson) =>
-    o.recurring.interval_count === 1 ? t(`per_${o.recurring.interval}`) : t('every_n', { n: o.recurring.interval_count, unit: t(`unit_${o.recurring.interval}`) });
+export function GridPreview({ offers, highlighted, locale, nonce }: { offers: Offer[]; highlighted?: string | null; locale: AdminLocale; nonce: string }) {
   return (
     <div class="preview">
       {/* A constant stylesheet (no user data), so it is written raw: escaping would break its quotes. */}
       <style nonce={nonce} dangerouslySetInnerHTML={{ __html: previewCss }} />
-      <div class="porte-preview">
-          <ul class="grid" lang={locale}>
-            {offers.map((offer) => {
-              const id = `preview-offer-${offer.reference}`;
-              const hl = offer.reference === highlighted;
-              return (
-                <li key={offer.reference} class={hl ? 'card hl' : 'card'} aria-labelledby={id}>
-                  {hl && <p class="badge">{t('popular')}</p>}
-                  <h3 id={id}>{offer.name}</h3>
-                  {offer.description && <p class="desc">{offer.description}</p>}
-                  <p class="price">
-                    <strong>{formatMoney(offer.recurring.amount, offer.currency, locale)}</strong> <span>{period(offer)}</span>
-                  </p>
-                  {offer.trial.days > 0 && <p class="trial">{t('trial', { days: offer.trial.days })}</p>}
-                  {offer.amount_upfront > 0 && <p class="setup">{t('grid_setup', { amount: formatMoney(offer.amount_upfront, offer.currency, locale) })}</p>}
-                  {offer.features.length > 0 && (
-                    <ul class="features">
-                      {offer.features.map((f) => (
-                        <li key={f}>{f}</li>
-                      ))}
-                    </ul>
-                  )}
-                  <button type="button" disabled>
-                    {t('subscribe')}
-                  </button>
-                </li>
-              );
-            })}
-          </ul>
-      </div>
+      <fieldset class="porte-preview" disabled>
+        <ul class="grid" lang={locale}>
+          {offers.map((o) => (
+            <Card key={o.reference} offer={o} highlighted={o.reference === highlighted} locale={locale} t={words[locale]} choose={inert} />
+          ))}
+        </ul>
+      </fieldset>
     </div>
   );
 }

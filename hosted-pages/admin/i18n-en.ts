@@ -220,7 +220,6 @@ export const en = {
   table_needs_offer: 'A pricing table keeps at least one offer.',
   no_tables: 'No pricing tables yet.',
   popular: 'Most popular',
-  grid_setup: '+ {amount} setup fee',
   empty_preview: 'No visible offer: the widget would show an empty grid.',
 
   settings_title: 'Settings',

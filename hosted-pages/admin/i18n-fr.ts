@@ -222,7 +222,6 @@ export const fr: Record<keyof typeof en, string> = {
   table_needs_offer: 'Une grille tarifaire garde au moins une offre.',
   no_tables: 'Aucune grille tarifaire pour le moment.',
   popular: 'Le plus choisi',
-  grid_setup: '+ {amount} de frais de mise en service',
   empty_preview: 'Aucune offre visible : le widget afficherait une grille vide.',
 
   settings_title: 'Réglages',

@@ -81,7 +81,7 @@ export function tableRoutes(admin: Hono<AdminEnv>): void {
       nav: 'tables',
       body: (nonce) => (
         <TablePage
-          view={{ ...view, preview: shown && <GridPreview offers={shown.offers} highlighted={shown.highlighted} locale={c.var.locale} t={t} nonce={nonce} /> }}
+          view={{ ...view, preview: shown && <GridPreview offers={shown.offers} highlighted={shown.highlighted} locale={c.var.locale} nonce={nonce} /> }}
         />
       ),
     });

@@ -138,6 +138,10 @@ describe('back-office pages in Chromium', () => {
     const names = () => page.locator('.preview .card h3').allTextContents();
     expect(await names()).toEqual(['Basic', 'Pro', 'Business']);
     expect(await page.locator('.preview .card.hl h3').textContent()).toBe('Pro');
+    // The widget's own cards and words (widget/grid/card.tsx), with inert buttons.
+    expect(await page.locator('.preview .card.hl .badge').textContent()).toBe('Most popular');
+    expect(await page.locator('.preview .card', { hasText: 'Pro' }).locator('.trial').textContent()).toBe('14-day free trial');
+    expect(await page.locator('.preview button').first().isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Move Business up' }).click();
     expect(await names()).toEqual(['Basic', 'Business', 'Pro']);
     await page.getByLabel('Highlighted offer').selectOption('business-yearly');

@@ -1,54 +1,13 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { formatMoney } from '../../hosted-pages/format.ts';
-import type { OfferJson } from '../../server/offers/schema.ts';
 import type { GridArgs } from '../types.ts';
+// styles.ts first: the bundle then keeps the stylesheet ahead of the words, as before card.tsx (gzip likes it).
 import { gridCss } from './styles.ts';
+import { Card, type Offer, words } from './card.tsx';
 
-type Offer = Pick<OfferJson, 'reference' | 'name' | 'description' | 'currency' | 'amount_upfront' | 'recurring' | 'trial' | 'features'>;
 interface Table {
   offers: Offer[];
   highlighted?: string;
-}
-
-// The grid's few strings, in the two languages Porte speaks.
-const words = {
-  en: { subscribe: 'Subscribe', popular: 'Most popular', trial: '{n}-day free trial', setup: '+ {a} setup fee', day: 'day', week: 'week', month: 'month', year: 'year', every: 'every {n} {u}s', per: 'per', error: 'Pricing could not be loaded on this site. If this is your site, check that its origin is allowed in Porte’s settings.', loading: 'Loading prices…' },
-  fr: { subscribe: "S'abonner", popular: 'Le plus choisi', trial: 'Essai gratuit de {n} jours', setup: '+ {a} de frais de mise en service', day: 'jour', week: 'semaine', month: 'mois', year: 'an', every: 'tous les {n} {u}', per: 'par', error: "Les tarifs n'ont pas pu être chargés sur ce site. S'il s'agit de votre site, vérifiez que son origine est autorisée dans les réglages de Porte.", loading: 'Chargement des tarifs…' },
-};
-type Words = (typeof words)['en'];
-const fill = (text: string, vars: Record<string, string | number>) => text.replace(/\{(\w)\}/g, (_, k: string) => String(vars[k]));
-
-function period(o: Offer, t: Words): string {
-  const unit = t[o.recurring.interval];
-  return o.recurring.interval_count === 1 ? `/ ${unit}` : fill(t.every, { n: o.recurring.interval_count, u: unit });
-}
-
-function Card({ offer, highlighted, locale, t, choose }: { offer: Offer; highlighted: boolean; locale: string; t: Words; choose: (o: string) => void }) {
-  const price = formatMoney(offer.recurring.amount, offer.currency, locale);
-  const id = `porte-offer-${offer.reference}`;
-  return (
-    <li class={highlighted ? 'card hl' : 'card'} aria-labelledby={id}>
-      {highlighted && <p class="badge">{t.popular}</p>}
-      <h3 id={id}>{offer.name}</h3>
-      {offer.description && <p class="desc">{offer.description}</p>}
-      <p class="price">
-        <strong>{price}</strong> <span>{period(offer, t)}</span>
-      </p>
-      {offer.trial.days > 0 && <p class="trial">{fill(t.trial, { n: offer.trial.days })}</p>}
-      {offer.amount_upfront > 0 && <p class="setup">{fill(t.setup, { a: formatMoney(offer.amount_upfront, offer.currency, locale) })}</p>}
-      {offer.features.length > 0 && (
-        <ul class="features">
-          {offer.features.map((f) => (
-            <li key={f}>{f}</li>
-          ))}
-        </ul>
-      )}
-      <button type="button" onClick={() => choose(offer.reference)} aria-describedby={id}>
-        {t.subscribe}
-      </button>
-    </li>
-  );
 }
 
 function Grid({ a }: { a: GridArgs }) {
