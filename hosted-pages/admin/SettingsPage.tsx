@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { AdminT } from './i18n.ts';
 import { Confirm, CopyField, Csrf, type Errors, Field, Radios } from './ui.tsx';
+import { EndpointBadge, type EndpointStatus } from './WebhookPages.tsx';
 
 export interface SettingsView {
   t: AdminT;
@@ -15,7 +16,8 @@ export interface SettingsView {
   embedSecret: string;
   stripeSecretHint?: string;
   stripeWebhookHint?: string;
-  webhooks: { id: string; url: string; events: string[]; status: string }[];
+  /** `events`: the types, or "All events", as shown. */
+  webhooks: { id: string; url: string; events: string; status: EndpointStatus }[];
 }
 
 const Section = ({ id, title, children }: { id: string; title: string; children: ComponentChildren }) => (
@@ -102,7 +104,7 @@ export function SettingsPage({ view }: { view: SettingsView }) {
         {view.webhooks.length === 0 ? (
           <p>{t('no_webhooks')}</p>
         ) : (
-          <table>
+          <table class="webhooks">
             <thead>
               <tr>
                 <th scope="col">URL</th>
@@ -112,15 +114,19 @@ export function SettingsPage({ view }: { view: SettingsView }) {
             </thead>
             <tbody>
               {view.webhooks.map((w) => (
-                <tr key={w.id}>
-                  <td class="mono">{w.url}</td>
-                  <td class="small">{w.events.join(', ')}</td>
-                  <td><span class="badge">{w.status}</span></td>
+                <tr key={w.id} data-webhook={w.id}>
+                  {/* The URL is only ever text: the link goes to the endpoint's own page. */}
+                  <td class="mono"><a href={`/admin/settings/webhooks/${w.id}`}>{w.url}</a></td>
+                  <td class="small">{w.events}</td>
+                  <td><EndpointBadge t={t} status={w.status} /></td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
+        <p class="buttons">
+          <a class="button secondary" href="/admin/settings/webhooks/new">{t('add_webhook')}</a>
+        </p>
       </Section>
     </>
   );

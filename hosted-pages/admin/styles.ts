@@ -54,7 +54,8 @@ fieldset{border:1px solid var(--line);border-radius:var(--radius);padding:14px 1
 legend{font-weight:700;padding:0 6px}
 .choice{display:flex;gap:8px;align-items:flex-start;margin:0 0 10px;font-weight:400;font-size:1rem}
 .choice input{margin-top:5px;width:auto}
-form:not(:has(#billing-auto:checked)) .cascade-auto,form:not(:has(#billing-manual:checked)) .cascade-manual,form:not(:has(#gw-stripe:checked)) .cascade-stripe{display:none}
+form:not(:has(#billing-auto:checked)) .cascade-auto,form:not(:has(#billing-manual:checked)) .cascade-manual,form:not(:has(#gw-stripe:checked)) .cascade-stripe,form:has(#f-events-all:checked) .event-types{display:none}
+.choice .hint{display:block;margin:0}
 button,.button{font:inherit;font-weight:600;border-radius:8px;padding:9px 16px;cursor:pointer;border:1px solid var(--accent);background:var(--accent);color:#fff;text-decoration:none;display:inline-block;line-height:1.4}
 button.secondary,.button.secondary{background:#fff;color:var(--link)}
 button.danger{background:var(--err);border-color:var(--err);color:#fff}

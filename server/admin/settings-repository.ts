@@ -14,6 +14,12 @@ export function settingsRepository(db: Database, clock: () => Date) {
       );
       return row?.hint;
     },
+    /** The event of one of this endpoint's deliveries (the endpoint being already known to be the merchant's). */
+    webhookDelivery: (endpointId: string, deliveryId: string) =>
+      db.get<{ event_id: string; event_type: string }>(
+        'SELECT e.id AS event_id, e.type AS event_type FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = ? AND d.endpoint_id = ?',
+        [deliveryId, endpointId],
+      ),
     setOrigins: (merchantId: string, origins: readonly string[]) =>
       db.run('UPDATE merchants SET allowed_origins = ? WHERE id = ?', [JSON.stringify(origins), merchantId]),
     setRedirects: (merchantId: string, successUrl: string | null, cancelUrl: string | null) =>

@@ -10,6 +10,7 @@ import { type AC, type AdminEnv, readForm } from './context.ts';
 import { page, tr } from './render.tsx';
 import { setFlash } from './session.ts';
 import { settingsRepository } from './settings-repository.ts';
+import { eventsText, webhookSettingsRoutes } from './webhook-routes.tsx';
 
 const MAX_ORIGINS = 50;
 
@@ -58,7 +59,7 @@ async function render(c: AC, o: { values?: Record<string, string>; errors?: Erro
     embedSecret: m.embedSecret,
     stripeSecretHint: hintOf(m.stripeSecretKey),
     stripeWebhookHint: hintOf(m.stripeWebhookSecret),
-    webhooks: webhooks.map((w) => ({ id: w.id, url: w.url, events: w.events, status: w.status })),
+    webhooks: webhooks.map((w) => ({ id: w.id, url: w.url, events: eventsText(t, w.events), status: w.status })),
   };
   return page(c, { title: t('settings_title'), nav: 'settings', status: o.status, body: <SettingsPage view={view} /> });
 }
@@ -143,4 +144,7 @@ export function settingsRoutes(admin: Hono<AdminEnv>): void {
     });
     return saved(c);
   });
+
+  // After the owner-only guard above: webhook endpoints are settings too.
+  webhookSettingsRoutes(admin);
 }

@@ -9,14 +9,16 @@ class Agent {
   private cookies = new Map<string, string>();
   constructor(private readonly h: Harness) {}
 
-  async send(path: string, form?: Record<string, string>): Promise<Response> {
+  /** GET without a form; POST with one (an array value repeats the field, as checkboxes do). */
+  async send(path: string, form?: Record<string, string | string[]>): Promise<Response> {
     const headers = new Headers();
     if (this.cookies.size > 0) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     if (form) {
       headers.set('Content-Type', 'application/x-www-form-urlencoded');
       headers.set('Origin', ORIGIN);
     }
-    const res = await this.h.request(path, { method: form ? 'POST' : 'GET', headers, body: form && new URLSearchParams(form).toString(), redirect: 'manual' });
+    const body = form && new URLSearchParams(Object.entries(form).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, x]))).toString();
+    const res = await this.h.request(path, { method: form ? 'POST' : 'GET', headers, body, redirect: 'manual' });
     for (const line of res.headers.getSetCookie()) {
       const [name = '', value = ''] = (line.split(';')[0] ?? '').split('=');
       if (value) this.cookies.set(name, value);
@@ -30,6 +32,15 @@ class Agent {
   }
 }
 
+/** A back-office session for the merchant's owner (every test merchant has one, with this password). */
+async function signIn(h: Harness, m: TestMerchant): Promise<Agent> {
+  const agent = new Agent(h);
+  const _csrf = await agent.token('/admin/login');
+  const res = await agent.send('/admin/login', { _csrf, email: `${m.slug}@example.com`, password: 'correct horse battery staple' });
+  expect(res.headers.get('location')).toBe('/admin/customers');
+  return agent;
+}
+
 export function adminSuite(factory: HarnessFactory): void {
   describe('back-office', () => {
     let h: Harness;
@@ -39,10 +50,7 @@ export function adminSuite(factory: HarnessFactory): void {
     beforeAll(async () => {
       h = await factory();
       m = await h.merchant();
-      agent = new Agent(h);
-      const _csrf = await agent.token('/admin/login');
-      const res = await agent.send('/admin/login', { _csrf, email: `${m.slug}@example.com`, password: 'correct horse battery staple' });
-      expect(res.headers.get('location')).toBe('/admin/customers');
+      agent = await signIn(h, m);
     }, 60_000);
     afterAll(() => h?.close());
 
@@ -115,6 +123,77 @@ export function adminSuite(factory: HarnessFactory): void {
       expect(fresh).toMatch(/^porte_sk_test_/);
       expect((await client(h, m.secretKey)('GET', '/v1/customers')).status).toBe(401);
       expect((await client(h, fresh)('GET', '/v1/customers')).status).toBe(200);
+      m.secretKey = fresh; // for the tests below
+    });
+
+    it('webhook endpoints: errors beside the fields, the signing secret shown once, the same endpoint in the API, deletion', async () => {
+      const api = client(h, m.secretKey);
+      const _csrf = await agent.token('/admin/settings/webhooks/new');
+      // No event and a non-http URL: both said beside their fields, what was typed kept.
+      const bad = await agent.send('/admin/settings/webhooks', { _csrf, url: 'ftp://hooks.example/porte' });
+      expect(bad.status).toBe(422);
+      const badHtml = await bad.text();
+      expect(badHtml).toMatch(/id="f-url" [^>]*aria-invalid="true"[^>]*value="ftp:\/\/hooks\.example\/porte"/);
+      expect(badHtml).toContain('<p class="error" id="f-url-error">Enter a full http(s) address');
+      expect(badHtml).toContain('<p class="error" id="f-events-error">Choose at least one event, or all events.</p>');
+      const kept = await agent.send('/admin/settings/webhooks', { _csrf, url: 'not a url', events: ['customer.created', 'subscription.created'] });
+      expect(kept.status).toBe(422);
+      const keptHtml = await kept.text();
+      expect(keptHtml).toMatch(/value="customer\.created" checked/);
+      expect(keptHtml).toMatch(/value="subscription\.created" checked/);
+      expect(keptHtml).not.toMatch(/value="customer\.deleted" checked/);
+      expect((await api('GET', '/v1/webhook_endpoints')).body.data).toHaveLength(0);
+      // The language switcher of a page answered from the POST: back to the list, in that language.
+      expect(keptHtml).toContain('href="/admin/settings/webhooks?locale=fr"');
+      expect((await agent.send('/admin/settings/webhooks?locale=fr')).headers.get('location')).toBe('/admin/settings#h-webhooks');
+      await agent.send('/admin/settings?locale=en');
+
+      const created = await agent.send('/admin/settings/webhooks', { _csrf, url: 'https://hooks.example/porte', events: ['customer.created', 'subscription.created'] });
+      expect(created.status).toBe(201);
+      const html = await created.text();
+      const secret = /id="webhook-secret" type="text" value="(whsec_[^"]+)"/.exec(html)?.[1] ?? '';
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]{32}$/);
+      const id = /action="\/admin\/settings\/webhooks\/(we_\w+)\/delete"/.exec(html)?.[1] ?? '';
+      expect((await api('GET', `/v1/webhook_endpoints/${id}`)).body).toMatchObject({ url: 'https://hooks.example/porte', events: ['customer.created', 'subscription.created'], status: 'enabled' });
+      // Shown once: neither the endpoint's page nor the settings show it again.
+      const again = await (await agent.send(`/admin/settings/webhooks/${id}`)).text();
+      expect(again).not.toContain(secret);
+      expect(again).not.toContain('whsec_');
+      expect(again).toContain('No delivery yet');
+      const settings = await (await agent.send('/admin/settings')).text();
+      expect(settings).toContain(`href="/admin/settings/webhooks/${id}">https://hooks.example/porte</a>`);
+      expect(settings).toContain('<span class="badge okb">Enabled</span>');
+      expect(settings).not.toContain('whsec_');
+
+      // "All events" wins over single choices.
+      const all = await agent.send('/admin/settings/webhooks', { _csrf, url: 'https://all.example/hook', events: ['*', 'customer.created'] });
+      const allId = /action="\/admin\/settings\/webhooks\/(we_\w+)\/delete"/.exec(await all.text())?.[1] ?? '';
+      expect((await api('GET', `/v1/webhook_endpoints/${allId}`)).body.events).toEqual(['*']);
+
+      // Another merchant's endpoint and unknown deliveries: not found, nothing changed.
+      const other = await h.merchant();
+      const theirs = (await client(h, other.secretKey)('POST', '/v1/webhook_endpoints', { url: 'https://theirs.example/hook', events: ['*'] })).body.id;
+      expect((await agent.send(`/admin/settings/webhooks/${theirs}`)).status).toBe(404);
+      expect((await agent.send(`/admin/settings/webhooks/${theirs}/delete`, { _csrf })).status).toBe(404);
+      expect((await client(h, other.secretKey)('GET', `/v1/webhook_endpoints/${theirs}`)).status).toBe(200);
+      expect((await agent.send(`/admin/settings/webhooks/${id}/deliveries/whd_nope/resend`, { _csrf })).status).toBe(404);
+      // Without the form's token: refused.
+      expect((await agent.send(`/admin/settings/webhooks/${id}/delete`, {})).status).toBe(403);
+
+      const deleted = await agent.send(`/admin/settings/webhooks/${id}/delete`, { _csrf });
+      expect(deleted.headers.get('location')).toBe('/admin/settings');
+      expect(await (await agent.send('/admin/settings')).text()).toContain('Webhook endpoint https://hooks.example/porte deleted.');
+      expect((await api('GET', `/v1/webhook_endpoints/${id}`)).status).toBe(404);
+    });
+
+    it('webhook endpoints of a live-mode merchant need https, said beside the URL', async () => {
+      const live = await h.merchant({ mode: 'live' });
+      const owner = await signIn(h, live);
+      const _csrf = await owner.token('/admin/settings/webhooks/new');
+      const res = await owner.send('/admin/settings/webhooks', { _csrf, url: 'http://hooks.example/porte', events: ['*'] });
+      expect(res.status).toBe(422);
+      expect(await res.text()).toContain('<p class="error" id="f-url-error">Live-mode endpoints must use https.</p>');
+      expect((await client(h, live.secretKey)('GET', '/v1/webhook_endpoints')).body.data).toHaveLength(0);
     });
 
     it('invites a member who sets a password once', async () => {
@@ -126,6 +205,9 @@ export function adminSuite(factory: HarnessFactory): void {
       const done = await member.send(link, { _csrf: csrf, password: 'a long enough password', password_confirm: 'a long enough password' });
       expect(done.headers.get('location')).toBe('/admin/customers');
       expect((await member.send('/admin/settings')).status).toBe(403);
+      // Webhook endpoints are settings: the owner's.
+      expect((await member.send('/admin/settings/webhooks/new')).status).toBe(403);
+      expect((await member.send('/admin/settings/webhooks', { _csrf: csrf, url: 'https://member.example/hook', events: ['*'] })).status).toBe(403);
       expect((await new Agent(h).send(link)).status).toBe(410);
     });
   });
