@@ -39,7 +39,8 @@ describe('widget size budgets', () => {
     out = mkdtempSync(join(tmpdir(), 'porte-size-'));
     const vite = join(repoRoot, 'node_modules/.bin/vite');
     for (const config of ['vite.config.ts', 'vite.widget.config.ts']) {
-      execFileSync(vite, ['build', '--config', config, '--outDir', out, '--emptyOutDir', 'false', '--logLevel', 'error'], { cwd: repoRoot, stdio: 'pipe' });
+      // NODE_ENV=production: measure the bytes that ship (vitest sets NODE_ENV=test, which builds dev JSX).
+      execFileSync(vite, ['build', '--config', config, '--outDir', out, '--emptyOutDir', 'false', '--logLevel', 'error'], { cwd: repoRoot, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
     }
   }, 120_000);
 

@@ -15,7 +15,7 @@ export const EVENT_TYPES = [
 
 export const webhookEndpointCreateSchema = jsonObject(
   v.strictObject({
-    url: v.pipe(v.string('url must be a string.'), v.trim(), v.maxLength(2000, 'url must be at most 2000 characters.'), v.url('url must be an absolute URL.')),
+    url: v.pipe(v.string('url must be a string.'), v.trim(), v.maxLength(2000, 'url must be at most 2000 characters.'), v.url('url must be an absolute URL.'), v.regex(/^https?:\/\//, 'url must be an http(s) URL.')),
     events: v.pipe(
       v.array(v.picklist([...EVENT_TYPES, '*'], `events may hold: ${EVENT_TYPES.join(', ')} or *.`), 'events must be a list of event types.'),
       v.minLength(1, 'events must list at least one event type.'),
