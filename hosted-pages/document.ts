@@ -9,10 +9,15 @@ export interface DocumentOptions {
   nonce: string;
   /** Server-rendered markup (already escaped by preact-render-to-string). */
   body: string;
-  /** Hydration: the client bundle and the props it hydrates with. */
-  script?: { src: string; props: unknown };
+  /** The page's module, and for hydration the props it hydrates with. */
+  script?: { src: string; props?: unknown };
   /** Extra external scripts allowed by the CSP (Stripe.js). */
   externalScripts?: string[];
+  /** The stylesheet (default: the hosted pages'; the back-office has its own). */
+  css?: string;
+  /** Pages that are not hydrated as a whole (the back-office) are not wrapped in #app. */
+  bare?: boolean;
+  referrer?: 'same-origin' | 'no-referrer';
 }
 
 /** JSON inside <script type="application/json">: `<` escaped so no `</script>` can break out. */
@@ -26,13 +31,15 @@ export function renderDocument(o: DocumentOptions): HtmlEscapedString | Promise<
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex">
+${o.referrer ? html`<meta name="referrer" content="${o.referrer}">` : ''}
 <title>${o.title}</title>
-<style nonce="${o.nonce}">${raw(pageCss)}</style>
+<style nonce="${o.nonce}">${raw(o.css ?? pageCss)}</style>
 ${(o.externalScripts ?? []).map((src) => html`<script src="${src}" nonce="${o.nonce}" data-stripe async></script>`)}
 </head>
 <body>
-<div id="app">${raw(o.body)}</div>
-${o.script ? html`<script type="application/json" id="porte-props" nonce="${o.nonce}">${raw(safeJson(o.script.props))}</script><script type="module" src="${o.script.src}" nonce="${o.nonce}"></script>` : ''}
+${o.bare ? raw(o.body) : html`<div id="app">${raw(o.body)}</div>`}
+${o.script?.props !== undefined ? html`<script type="application/json" id="porte-props" nonce="${o.nonce}">${raw(safeJson(o.script.props))}</script>` : ''}
+${o.script ? html`<script type="module" src="${o.script.src}" nonce="${o.nonce}"></script>` : ''}
 </body>
 </html>`;
 }

@@ -1,5 +1,5 @@
-import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { renderDocument } from '../document.ts';
 import type { AdminLocale } from './i18n.ts';
 import { adminCss } from './styles.ts';
 
@@ -13,21 +13,16 @@ export interface AdminDocumentOptions {
   script: boolean;
 }
 
-/** The back-office's HTML shell: its own stylesheet, nonce'd, and at most one same-origin module. */
+/** The back-office's HTML shell: the shared document with its own stylesheet and at most one module. */
 export function renderAdminDocument(o: AdminDocumentOptions): HtmlEscapedString | Promise<HtmlEscapedString> {
-  return html`<!doctype html>
-<html lang="${o.locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex">
-<meta name="referrer" content="same-origin">
-<title>${o.title}</title>
-<style nonce="${o.nonce}">${raw(adminCss)}</style>
-</head>
-<body>
-${raw(o.body)}
-${o.script ? html`<script type="module" src="/assets/admin.js" nonce="${o.nonce}"></script>` : ''}
-</body>
-</html>`;
+  return renderDocument({
+    locale: o.locale,
+    title: o.title,
+    nonce: o.nonce,
+    body: o.body,
+    css: adminCss,
+    bare: true,
+    referrer: 'same-origin',
+    script: o.script ? { src: '/assets/admin.js' } : undefined,
+  });
 }

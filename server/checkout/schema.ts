@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { formField as field } from '../http/validate.ts';
 import { billingAddressSchema, emailSchema, languageSchema, referenceSchema } from '../customers/schema.ts';
 
 const url = (field: string) =>
@@ -44,7 +45,6 @@ export const checkoutSessionOut = v.object({
 
 export type CheckoutSessionJson = v.InferOutput<typeof checkoutSessionOut>;
 
-const field = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max, 'too_long')), '');
 
 /** The hosted checkout form as posted (urlencoded). Messages are keys of hosted-pages/i18n.ts. */
 export const checkoutFormSchema = v.object({

@@ -32,3 +32,6 @@ export const jsonObject = <S extends v.GenericSchema>(schema: S, message: string
     v.custom<unknown>((input) => typeof input === 'object' && input !== null && !Array.isArray(input), message),
     schema,
   );
+
+/** A posted form field: optional (empty when absent), trimmed, bounded; the message is an i18n key. */
+export const formField = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max, 'too_long')), '');

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { formField as field } from '../http/validate.ts';
 import { languageSchema } from '../customers/schema.ts';
 import { jsonObject } from '../http/validate.ts';
 import { LINK_TTL } from './links.ts';
@@ -26,7 +27,6 @@ export const portalLinkOut = v.object({
 });
 
 // The portal's forms, as posted (urlencoded). Messages are keys of the hosted pages' dictionaries.
-const field = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max, 'too_long')), '');
 
 export const paymentFormSchema = v.object({
   csrf: v.optional(v.string(), ''),
