@@ -84,7 +84,10 @@ if (script && !w.Porte?.loaded) {
       // The offers are fetched now, in parallel with the grid's code, not after it has loaded.
       const tables = grids.map((el) => {
         const table = el.getAttribute('data-porte-pricing-table') || 'default';
-        return { table, data: fetch(`${base}/widget/v1/pricing_tables/${encodeURIComponent(table)}?key=${encodeURIComponent(key)}`) };
+        const data = fetch(`${base}/widget/v1/pricing_tables/${encodeURIComponent(table)}?key=${encodeURIComponent(key)}`);
+        // Handled by the grid once its code arrives; until then a refusal must not be "uncaught".
+        data.catch(() => {});
+        return { table, data };
       });
       load<{ renderGrid: (host: Element, a: GridArgs) => void }>('grid').then((m) => {
         for (const [i, el] of grids.entries()) {
