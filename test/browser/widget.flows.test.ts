@@ -2,33 +2,17 @@
 // (http://127.0.0.1:<port>, while Porte is http://localhost:<port>) with exactly CONTRACT.md's
 // snippet: the offer grid, then a subscription in each of the three modes (overlay, inline,
 // redirect), checked the way the merchant would: DOM events on their page, then the REST API.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { axeScan, launchBrowser, screenshot } from '../harness/browser.ts';
-import { type PorteServer, startServer } from '../harness/server.ts';
-import {
-  checkoutReady,
-  contractSnippet,
-  ensureWidgetBuilt,
-  eventually,
-  fillCheckout,
-  type MerchantSite,
-  merchantPage,
-  pages,
-  porteApi,
-  startMerchantSite,
-  visitor,
-} from '../harness/widget-site.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { axeScan, screenshot } from '../harness/browser.ts';
+import { checkoutReady, contractSnippet, eventually, fillCheckout, merchantPage, useWidgetSuite, visitor } from '../harness/widget-site.ts';
 
-let server: PorteServer;
-let site: MerchantSite;
-let browser: Browser;
-const tabs = pages(() => browser);
+const suite = useWidgetSuite();
+const { tabs, api } = suite;
 
-const api = (method: string, path: string, body?: unknown) => porteApi(server.url, server.secretKey, method, path, body);
 /** Spaces of any kind (Intl uses U+00A0 and U+202F) as plain spaces, for readable expectations. */
 const plain = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
-const open = (path: string, locale = 'en-US') => tabs.open(`${site.origin}${path}`, { locale });
+const open = (path: string, locale = 'en-US') => tabs.open(`${suite.site.origin}${path}`, { locale });
 
 const grid = (page: Page) => page.locator('[data-porte-pricing-table]');
 /** An offer's card in the grid (inside its shadow root), found by its heading. */
@@ -36,27 +20,14 @@ const card = (page: Page, name: string) => grid(page).getByRole('listitem').filt
 
 // Generous per-test limit: these suites share two cores with other browser and workerd suites.
 describe('widget on a merchant page (CONTRACT.md snippet), in Chromium', { timeout: 60_000 }, () => {
-  beforeAll(async () => {
-    ensureWidgetBuilt();
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  beforeAll(() => {
+    const { server, site } = suite;
     const pricing = (extra: Parameters<typeof contractSnippet>[2] = {}) => merchantPage('Pricing', contractSnippet(server.url, server.publishableKey, extra));
-    site = await startMerchantSite('127.0.0.1', {
-      '/pricing': pricing(),
-      '/pricing-fr': pricing({ table: { 'data-locale': 'fr', style: '--porte-accent: #b4530a; --porte-radius: 3px; --porte-font: monospace' } }),
-      '/pricing-inline': pricing({ button: { 'data-mode': 'inline' } }),
-      '/pricing-redirect': pricing({ button: { 'data-mode': 'redirect' } }),
-    });
+    site.route('/pricing', pricing());
+    site.route('/pricing-fr', pricing({ table: { 'data-locale': 'fr', style: '--porte-accent: #b4530a; --porte-radius: 3px; --porte-font: monospace' } }));
+    site.route('/pricing-inline', pricing({ button: { 'data-mode': 'inline' } }));
+    site.route('/pricing-redirect', pricing({ button: { 'data-mode': 'redirect' } }));
     expect(new URL(server.url).origin).not.toBe(site.origin);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await site?.stop();
-  });
-
-  afterEach(async () => {
-    expect(await tabs.finish(), 'no console errors and no dialogs').toEqual([]);
   });
 
   it('the grid shows the three offers with Intl prices, the trial, the setup fee and the highlighted offer; axe finds nothing serious', async () => {
@@ -124,7 +95,7 @@ describe('widget on a merchant page (CONTRACT.md snippet), in Chromium', { timeo
     const frame = await checkoutReady(page, 'porte-overlay');
     expect(await frame.locator('.offer-name').textContent()).toBe('Pro');
     // The iframe is Porte's own page: card details never touch the merchant's document.
-    expect(new URL((await page.locator('porte-overlay iframe').getAttribute('src')) ?? '').origin).toBe(new URL(server.url).origin);
+    expect(new URL((await page.locator('porte-overlay iframe').getAttribute('src')) ?? '').origin).toBe(new URL(suite.server.url).origin);
     // Focus moved into the dialog (the shadow host, then the iframe within).
     await eventually(() => page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.tagName ?? document.activeElement?.tagName)).toBe('IFRAME');
     // The page behind does not scroll.
@@ -147,7 +118,7 @@ describe('widget on a merchant page (CONTRACT.md snippet), in Chromium', { timeo
     expect(detail.subscription.id).toMatch(/^sub_\w+$/);
 
     // Not prevented: the visitor lands on the success URL, the page they subscribed from.
-    await page.waitForURL((url) => url.origin === site.origin && url.pathname === '/pricing' && url.searchParams.has('checkout_session_id'));
+    await page.waitForURL((url) => url.origin === suite.site.origin && url.pathname === '/pricing' && url.searchParams.has('checkout_session_id'));
     expect(new URL(page.url()).searchParams.get('checkout_session_id')).toBe(detail.checkout_session);
 
     const customer = await api('GET', `/v1/customers/${detail.customer.id}`);
@@ -201,7 +172,7 @@ describe('widget on a merchant page (CONTRACT.md snippet), in Chromium', { timeo
   it('redirect: the button navigates to the hosted checkout, then back to the merchant page with checkout_session_id', async () => {
     const { page } = await open('/pricing-redirect');
     await page.getByRole('button', { name: 'Subscribe' }).and(page.locator('[data-porte-checkout]')).click();
-    await page.waitForURL((url) => url.origin === new URL(server.url).origin && /^\/checkout\/cs_\w+$/.test(url.pathname));
+    await page.waitForURL((url) => url.origin === new URL(suite.server.url).origin && /^\/checkout\/cs_\w+$/.test(url.pathname));
     expect(await page.locator('porte-overlay, porte-inline').count()).toBe(0);
     const sessionId = new URL(page.url()).pathname.split('/')[2] ?? '';
     expect(await page.locator('.offer-name').textContent()).toBe('Pro');
@@ -209,7 +180,7 @@ describe('widget on a merchant page (CONTRACT.md snippet), in Chromium', { timeo
     const who = visitor('redirect');
     await fillCheckout(page, who);
     await page.getByRole('button', { name: 'Subscribe' }).click();
-    await page.waitForURL((url) => url.origin === site.origin && url.pathname === '/pricing-redirect');
+    await page.waitForURL((url) => url.origin === suite.site.origin && url.pathname === '/pricing-redirect');
     expect(new URL(page.url()).searchParams.get('checkout_session_id')).toBe(sessionId);
 
     const session = await api('GET', `/v1/checkout_sessions/${sessionId}`);

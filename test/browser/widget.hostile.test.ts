@@ -3,30 +3,14 @@
 // 'unsafe-inline'). The visitor must see a clear message in the first case, and a working grid
 // and checkout in the other two.
 import { request } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from '../harness/browser.ts';
-import { type PorteServer, startServer } from '../harness/server.ts';
-import {
-  checkoutReady,
-  contractSnippet,
-  ensureWidgetBuilt,
-  eventually,
-  fillCheckout,
-  type MerchantSite,
-  merchantPage,
-  pages,
-  porteApi,
-  startMerchantSite,
-  visitor,
-} from '../harness/widget-site.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshot } from '../harness/browser.ts';
+import { checkoutReady, contractSnippet, eventually, fillCheckout, merchantPage, useWidgetSuite, visitor } from '../harness/widget-site.ts';
 
-let server: PorteServer;
-let allowed: MerchantSite;
-let stranger: MerchantSite;
-let browser: Browser;
-const tabs = pages(() => browser);
-const api = (method: string, path: string, body?: unknown) => porteApi(server.url, server.secretKey, method, path, body);
+// 127.0.0.2 is loopback too, but the demo merchant allows only localhost and 127.0.0.1.
+const suite = useWidgetSuite({ allowed: '127.0.0.1', stranger: '127.0.0.2' });
+const { tabs, api, sites } = suite;
 
 const grid = (page: Page) => page.locator('[data-porte-pricing-table]');
 const offerButton = (page: Page, name: string) =>
@@ -56,7 +40,7 @@ async function subscribeInOverlay(page: Page, path: string): Promise<string> {
 /** POST /widget/v1/checkout_sessions from a chosen loopback address (what the rate limit counts). */
 function postSessionFrom(localAddress: string, origin: string, extraHeaders: Record<string, string> = {}): Promise<{ status: number; code?: string }> {
   const body = JSON.stringify({ offer: 'basic-monthly', page_url: `${origin}/pricing` });
-  const url = new URL(`${server.url}/widget/v1/checkout_sessions?key=${encodeURIComponent(server.publishableKey)}`);
+  const url = new URL(`${suite.server.url}/widget/v1/checkout_sessions?key=${encodeURIComponent(suite.server.publishableKey)}`);
   return new Promise((resolve, reject) => {
     const req = request(
       { host: '127.0.0.1', port: url.port, path: `${url.pathname}${url.search}`, method: 'POST', localAddress, headers: { Origin: origin, 'Content-Type': 'application/json', ...extraHeaders } },
@@ -75,10 +59,9 @@ function postSessionFrom(localAddress: string, origin: string, extraHeaders: Rec
 describe('widget on difficult host pages, in Chromium', { timeout: 60_000 }, () => {
   let porteOrigin: string;
 
-  beforeAll(async () => {
-    ensureWidgetBuilt();
-    // 127.0.0.2 is loopback too, but the demo merchant allows only localhost and 127.0.0.1.
-    [server, browser, allowed, stranger] = await Promise.all([startServer(), launchBrowser(), startMerchantSite('127.0.0.1'), startMerchantSite('127.0.0.2')]);
+  beforeAll(() => {
+    const { server } = suite;
+    const { allowed, stranger } = sites;
     porteOrigin = new URL(server.url).origin;
     const snippet = contractSnippet(server.url, server.publishableKey);
     stranger.route('/pricing', merchantPage('Pricing', snippet));
@@ -89,19 +72,8 @@ describe('widget on difficult host pages, in Chromium', { timeout: 60_000 }, () 
     allowed.route('/strict-control', { body: merchantPage('Pricing', '<p>Plans</p>', '<style>p{color:red}</style>'), headers: { 'Content-Security-Policy': csp } });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await allowed?.stop();
-    await stranger?.stop();
-  });
-
-  afterEach(async () => {
-    expect(await tabs.finish(), 'no console errors and no dialogs').toEqual([]);
-  });
-
   it('an origin the merchant did not allow: the grid says so, porte:error fires, no checkout opens', async () => {
-    const { page, events } = await tabs.open(`${stranger.origin}/pricing`);
+    const { page, events } = await tabs.open(`${sites.stranger.origin}/pricing`);
     // The browser reports the refused CORS requests in the console: expected here, and only here.
     tabs.allowErrors(page, /CORS policy|net::ERR_FAILED/);
     const alert = grid(page).getByRole('alert');
@@ -122,35 +94,35 @@ describe('widget on difficult host pages, in Chromium', { timeout: 60_000 }, () 
   });
 
   it('the public API refuses that origin (403, no CORS header) and serves the allowed one', async () => {
-    const key = encodeURIComponent(server.publishableKey);
-    const get = (origin: string) => fetch(`${server.url}/widget/v1/pricing_tables/default?key=${key}`, { headers: { Origin: origin } });
-    const refused = await get(stranger.origin);
+    const key = encodeURIComponent(suite.server.publishableKey);
+    const get = (origin: string) => fetch(`${suite.server.url}/widget/v1/pricing_tables/default?key=${key}`, { headers: { Origin: origin } });
+    const refused = await get(sites.stranger.origin);
     expect(refused.status).toBe(403);
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
     expect((await refused.json()).error).toMatchObject({ code: 'origin_not_allowed' });
 
-    const preflight = await fetch(`${server.url}/widget/v1/checkout_sessions?key=${key}`, {
+    const preflight = await fetch(`${suite.server.url}/widget/v1/checkout_sessions?key=${key}`, {
       method: 'OPTIONS',
-      headers: { Origin: stranger.origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      headers: { Origin: sites.stranger.origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
     });
     expect(preflight.status).toBe(403);
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
-    const post = await fetch(`${server.url}/widget/v1/checkout_sessions?key=${key}`, {
+    const post = await fetch(`${suite.server.url}/widget/v1/checkout_sessions?key=${key}`, {
       method: 'POST',
-      headers: { Origin: stranger.origin, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ offer: 'pro-monthly', page_url: `${stranger.origin}/pricing` }),
+      headers: { Origin: sites.stranger.origin, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ offer: 'pro-monthly', page_url: `${sites.stranger.origin}/pricing` }),
     });
     expect(post.status).toBe(403);
     expect(post.headers.get('access-control-allow-origin')).toBeNull();
 
-    const served = await get(allowed.origin);
+    const served = await get(sites.allowed.origin);
     expect(served.status).toBe(200);
-    expect(served.headers.get('access-control-allow-origin')).toBe(allowed.origin);
+    expect(served.headers.get('access-control-allow-origin')).toBe(sites.allowed.origin);
     expect((await served.json()).offers).toHaveLength(3);
   });
 
   it('global CSS that unsets and hides everything: the grid stays visible and clickable, the overlay still works', async () => {
-    const { page, events } = await tabs.open(`${allowed.origin}/hostile`);
+    const { page, events } = await tabs.open(`${sites.allowed.origin}/hostile`);
     // The hostile rules do apply to the merchant's own elements…
     expect(await page.locator('main').evaluate((el) => getComputedStyle(el).display)).toBe('inline');
     // …but not to Porte's.
@@ -173,11 +145,11 @@ describe('widget on difficult host pages, in Chromium', { timeout: 60_000 }, () 
   });
 
   it('a strict CSP without unsafe-inline: grid, overlay and subscription work with no CSP violation', async () => {
-    const control = await tabs.open(`${allowed.origin}/strict-control`);
+    const control = await tabs.open(`${sites.allowed.origin}/strict-control`);
     tabs.allowErrors(control.page, /Content Security Policy/);
     await eventually(() => control.events.cspViolations.length).toBeGreaterThan(0);
 
-    const { page, events } = await tabs.open(`${allowed.origin}/strict`);
+    const { page, events } = await tabs.open(`${sites.allowed.origin}/strict`);
     await eventually(() => grid(page).getByRole('heading', { level: 3 }).count()).toBe(3);
     // The grid is styled (its stylesheet is adopted, not an inline <style> the policy would block).
     expect(await offerButton(page, 'Pro').evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(59, 91, 219)');
@@ -192,11 +164,11 @@ describe('widget on difficult host pages, in Chromium', { timeout: 60_000 }, () 
 
   it('one address gets at most 20 checkout sessions a minute; a forged client-IP header does not reset the count', async () => {
     const results = [];
-    for (let i = 0; i < 20; i++) results.push(await postSessionFrom('127.0.0.9', allowed.origin));
+    for (let i = 0; i < 20; i++) results.push(await postSessionFrom('127.0.0.9', sites.allowed.origin));
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
-    expect(await postSessionFrom('127.0.0.9', allowed.origin)).toEqual({ status: 429, code: 'rate_limited' });
-    expect(await postSessionFrom('127.0.0.9', allowed.origin, { 'X-Porte-Client-Ip': '203.0.113.7', 'X-Forwarded-For': '203.0.113.8' })).toEqual({ status: 429, code: 'rate_limited' });
+    expect(await postSessionFrom('127.0.0.9', sites.allowed.origin)).toEqual({ status: 429, code: 'rate_limited' });
+    expect(await postSessionFrom('127.0.0.9', sites.allowed.origin, { 'X-Porte-Client-Ip': '203.0.113.7', 'X-Forwarded-For': '203.0.113.8' })).toEqual({ status: 429, code: 'rate_limited' });
     // Another visitor (another address) is not affected.
-    expect(await postSessionFrom('127.0.0.10', allowed.origin)).toEqual({ status: 201, code: undefined });
+    expect(await postSessionFrom('127.0.0.10', sites.allowed.origin)).toEqual({ status: 201, code: undefined });
   });
 });

@@ -1,40 +1,22 @@
 // The checkout overlay as a modal dialog a keyboard user can leave (Esc, the close button), which
 // gives focus and scrolling back; `preventDefault()` on porte:subscribed keeps the visitor on the
 // page; and messages forged by the host page or by another frame never pass for Porte's.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../harness/browser.ts';
-import { type PorteServer, startServer } from '../harness/server.ts';
-import {
-  checkoutReady,
-  contractSnippet,
-  ensureWidgetBuilt,
-  eventually,
-  fillCheckout,
-  type MerchantSite,
-  merchantPage,
-  type PorteWindow,
-  pages,
-  porteApi,
-  startMerchantSite,
-  visitor,
-} from '../harness/widget-site.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkoutReady, contractSnippet, eventually, fillCheckout, merchantPage, type PorteWindow, useWidgetSuite, visitor } from '../harness/widget-site.ts';
 
-let server: PorteServer;
-let site: MerchantSite;
-let browser: Browser;
-const tabs = pages(() => browser);
-const api = (method: string, path: string, body?: unknown) => porteApi(server.url, server.secretKey, method, path, body);
+const suite = useWidgetSuite();
+const { tabs, api } = suite;
 
 /** The merchant's page: the snippet, then enough text to scroll. */
 const pricingPage = () =>
   merchantPage(
     'Pricing',
-    `${contractSnippet(server.url, server.publishableKey)}\n<p>${'Our plans come with no commitment. '.repeat(400)}</p>`,
+    `${contractSnippet(suite.server.url, suite.server.publishableKey)}\n<p>${'Our plans come with no commitment. '.repeat(400)}</p>`,
   );
 
 const open = async () => {
-  const opened = await tabs.open(`${site.origin}/pricing`, { height: 600 });
+  const opened = await tabs.open(`${suite.site.origin}/pricing`, { height: 600 });
   await opened.page.locator('[data-porte-pricing-table]').getByRole('button', { name: 'Subscribe' }).first().waitFor();
   return opened;
 };
@@ -78,20 +60,8 @@ async function wheelScrolls(page: Page, expected: boolean): Promise<void> {
 
 // Generous per-test limit: these suites share two cores with other browser and workerd suites.
 describe('widget overlay in Chromium', { timeout: 60_000 }, () => {
-  beforeAll(async () => {
-    ensureWidgetBuilt();
-    [server, browser, site] = await Promise.all([startServer(), launchBrowser(), startMerchantSite('127.0.0.1')]);
-    site.route('/pricing', pricingPage());
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await site?.stop();
-  });
-
-  afterEach(async () => {
-    expect(await tabs.finish(), 'no console errors and no dialogs').toEqual([]);
+  beforeAll(() => {
+    suite.site.route('/pricing', pricingPage());
   });
 
   it('Esc (focus inside the checkout) closes it: porte:close, focus back on the button, the page scrolls again', async () => {
@@ -178,16 +148,16 @@ describe('widget overlay in Chromium', { timeout: 60_000 }, () => {
     await page.locator('porte-overlay').waitFor({ state: 'detached' });
     await page.waitForTimeout(500);
     // Same document, same URL: no navigation happened.
-    expect(page.url()).toBe(`${site.origin}/pricing`);
+    expect(page.url()).toBe(`${suite.site.origin}/pricing`);
     expect(await page.evaluate(() => document.body.dataset.visit)).toBe('first');
-    expect(site.hits.filter((u) => u.searchParams.has('checkout_session_id'))).toEqual([]);
+    expect(suite.site.hits.filter((u) => u.searchParams.has('checkout_session_id'))).toEqual([]);
     expect((await api('GET', `/v1/checkout_sessions/${(detail as { checkout_session: string }).checkout_session}`)).body.status).toBe('complete');
   });
 
   it('forged messages (from the host page, a synthetic event naming the iframe, another frame on Porte’s origin) neither fire porte:subscribed nor close the overlay', async () => {
     const { page, events } = await open();
     const session = await openOverlay(page, checkoutButton(page));
-    const porteOrigin = new URL(server.url).origin;
+    const porteOrigin = new URL(suite.server.url).origin;
 
     // 1. The host page posting to itself, as in the README's warning.
     await page.evaluate((cs) => {
@@ -210,10 +180,10 @@ describe('widget overlay in Chromium', { timeout: 60_000 }, () => {
       other.src = src;
       other.title = 'Other frame';
       document.body.append(other);
-    }, `${server.url}/widget.js`);
+    }, `${suite.server.url}/widget.js`);
     const other = await (await page.locator('iframe[title="Other frame"]').elementHandle())?.contentFrame();
     await other?.waitForLoadState();
-    expect(other?.url()).toBe(`${server.url}/widget.js`);
+    expect(other?.url()).toBe(`${suite.server.url}/widget.js`);
     await other?.evaluate((cs) => {
       window.parent.postMessage({ ns: 'porte', v: 1, type: 'close' }, '*');
       window.parent.postMessage({ ns: 'porte', v: 1, type: 'subscribed', session: cs }, '*');
@@ -223,7 +193,7 @@ describe('widget overlay in Chromium', { timeout: 60_000 }, () => {
     expect(events.of('subscribed')).toEqual([]);
     expect(events.of('close')).toEqual([]);
     expect(await page.getByRole('dialog', { name: 'Checkout' }).isVisible()).toBe(true);
-    expect(page.url()).toBe(`${site.origin}/pricing`);
+    expect(page.url()).toBe(`${suite.site.origin}/pricing`);
 
     // The real thing still works, exactly once.
     await fillCheckout(overlayFrame(page), visitor('forged'));

@@ -1,26 +1,9 @@
 // The widget as part of a real merchant page: several grids and a button on one page, calls made
 // before widget.js arrived (the queue stub below), elements added later (Porte.init()), exactly one
 // global, and an identified visitor (data-customer-reference + the hash the merchant's server signs).
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../harness/browser.ts';
-import { type PorteServer, startServer } from '../harness/server.ts';
-import {
-  attrs,
-  checkoutReady,
-  customerHash,
-  embedSecret,
-  ensureWidgetBuilt,
-  eventually,
-  fillCheckout,
-  type MerchantSite,
-  merchantPage,
-  type PorteWindow,
-  pages,
-  porteApi,
-  startMerchantSite,
-  visitor,
-} from '../harness/widget-site.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { attrs, checkoutReady, customerHash, embedSecret, eventually, fillCheckout, merchantPage, type PorteWindow, useWidgetSuite, visitor } from '../harness/widget-site.ts';
 
 /**
  * The README's stub: paste it BEFORE the script tag to call Porte.open()/Porte.on() before
@@ -38,28 +21,23 @@ const STUB =
 /** The page's own top-level const (see `early` below): a global binding, not a property of window. */
 declare const porteAtStart: unknown;
 
-let server: PorteServer;
-let site: MerchantSite;
-let browser: Browser;
-const tabs = pages(() => browser);
-const api = (method: string, path: string, body?: unknown) => porteApi(server.url, server.secretKey, method, path, body);
+const suite = useWidgetSuite();
+const { tabs, api } = suite;
 
 const overlayFrame = (page: Page) => page.frameLocator('porte-overlay iframe');
 const tables = (page: Page) => page.locator('[data-porte-pricing-table]');
 
 // Generous per-test limit: these suites share two cores with other browser and workerd suites.
 describe('widget on a full merchant page, in Chromium', { timeout: 60_000 }, () => {
-  beforeAll(async () => {
-    ensureWidgetBuilt();
-    [server, browser, site] = await Promise.all([startServer(), launchBrowser(), startMerchantSite('127.0.0.1')]);
-    const script = `<script src="${server.url}/widget.js" data-key="${server.publishableKey}" async></script>`;
+  beforeAll(() => {
+    const script = `<script src="${suite.server.url}/widget.js" data-key="${suite.server.publishableKey}" async></script>`;
     // Page scripts keep their state in the DOM or in a top-level const: no window property of their own.
     const early = `<script>${STUB}
 const porteAtStart = window.Porte;
 Porte.on('close', function (e) { document.body.dataset.closeSeen = e.detail.checkout_session; });
 Porte.open({ offer: 'business-yearly' }).then(function (result) { document.body.dataset.openResult = result === undefined ? 'closed' : 'subscribed'; });
 </script>`;
-    site.route(
+    suite.site.route(
       '/plans',
       merchantPage(
         'Plans',
@@ -72,18 +50,8 @@ ${script}`,
     );
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await site?.stop();
-  });
-
-  afterEach(async () => {
-    expect(await tabs.finish(), 'no console errors and no dialogs').toEqual([]);
-  });
-
   it('two grids and a button; Porte.open() queued before load runs; the stub object is kept; only one global', async () => {
-    const { page, events } = await tabs.open(`${site.origin}/plans`);
+    const { page, events } = await tabs.open(`${suite.site.origin}/plans`);
     // The call queued by the stub opened the overlay on its own.
     await checkoutReady(page);
     expect(await overlayFrame(page).locator('.offer-name').textContent()).toBe('Business');
@@ -114,7 +82,7 @@ ${script}`,
   });
 
   it('Porte.init() binds a button and renders a grid added later, once, however often it is called', async () => {
-    const { page, events } = await tabs.open(`${site.origin}/plans`);
+    const { page, events } = await tabs.open(`${suite.site.origin}/plans`);
     await checkoutReady(page);
     await page.keyboard.press('Escape');
     await page.locator('porte-overlay').waitFor({ state: 'detached' });
@@ -148,22 +116,22 @@ ${script}`,
     const created = await api('PUT', `/v1/customers/by-reference/${reference}`, { email: `${reference}@example.com`, first_name: 'Katherine', last_name: 'Johnson' });
     expect([200, 201]).toContain(created.status);
     const customerId: string = created.body.id;
-    const secret = embedSecret(server.dbFile);
+    const secret = embedSecret(suite.server.dbFile);
     const good = customerHash(reference, secret);
     const button = (label: string, hash: string) =>
       `<button${attrs({ 'data-porte-checkout': 'pro-monthly', 'data-customer-reference': reference, 'data-customer-hash': hash })}>${label}</button>`;
-    site.route(
+    suite.site.route(
       '/account',
       merchantPage(
         'Your account',
-        `<script src="${server.url}/widget.js" data-key="${server.publishableKey}" async></script>
+        `<script src="${suite.server.url}/widget.js" data-key="${suite.server.publishableKey}" async></script>
 ${button('Upgrade', good)}
 ${button('Upgrade (tampered)', customerHash(`${reference}-other`, secret))}
 ${button('Upgrade (wrong secret)', customerHash(reference, 'not-the-embed-secret'))}`,
       ),
     );
 
-    const { page, events } = await tabs.open(`${site.origin}/account`);
+    const { page, events } = await tabs.open(`${suite.site.origin}/account`);
     await eventually(() => events.of('ready').length).toBeGreaterThan(0);
     // The refused attempts answer 400: Chromium logs the failed request.
     tabs.allowErrors(page, /status of 400/);

@@ -11,9 +11,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, FrameLocator, Page } from 'playwright-core';
-import { expect } from 'vitest';
-import { type PageWatch, watchPage } from './browser.ts';
-import { repoRoot } from './server.ts';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { launchBrowser, type PageWatch, watchPage } from './browser.ts';
+import { type PorteServer, repoRoot, startServer } from './server.ts';
 
 /** widget.js (vite.widget.config.ts) and the lazily loaded parts (vite.config.ts), built when missing. */
 export function ensureWidgetBuilt(): void {
@@ -289,5 +289,75 @@ export function pages(browser: () => Browser) {
       watches = [];
       return problems;
     },
+  };
+}
+
+export type Tabs = ReturnType<typeof pages>;
+
+/** What useWidgetSuite() hands a test file; the getters throw before its beforeAll has run. */
+export interface WidgetSuite<K extends string> {
+  readonly server: PorteServer;
+  readonly browser: Browser;
+  /** One merchant site per host given, under the same key. */
+  readonly sites: Readonly<Record<K, MerchantSite>>;
+  /** The first of `sites` (the only one, by default: 127.0.0.1). */
+  readonly site: MerchantSite;
+  readonly tabs: Tabs;
+  /** The merchant REST API of `server`, with its secret key. */
+  api(method: string, path: string, body?: unknown): ReturnType<typeof porteApi>;
+}
+
+/**
+ * The setup every widget browser file shares, with its hooks registered here: beforeAll builds the
+ * widget if needed and starts Porte, Chromium and one merchant site per host (default: `site` on
+ * 127.0.0.1); afterEach requires no console errors and no dialogs in the test's tabs; afterAll
+ * stops them all. Call it once, at the top of the file; add routes in the file's own beforeAll.
+ */
+export function useWidgetSuite(): WidgetSuite<'site'>;
+export function useWidgetSuite<K extends string>(hosts: Record<K, string>): WidgetSuite<K>;
+export function useWidgetSuite(hosts: Record<string, string> = { site: '127.0.0.1' }): WidgetSuite<string> {
+  let server: PorteServer | undefined;
+  let browser: Browser | undefined;
+  const sites: Record<string, MerchantSite> = {};
+  const started = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`useWidgetSuite: ${name} is not started yet (read it in a hook or a test)`);
+    return value;
+  };
+  const tabs = pages(() => started(browser, 'browser'));
+
+  beforeAll(async () => {
+    ensureWidgetBuilt();
+    const keys = Object.keys(hosts);
+    const [porte, chromium, ...merchants] = await Promise.all([startServer(), launchBrowser(), ...keys.map((key) => startMerchantSite(hosts[key] ?? ''))]);
+    server = porte;
+    browser = chromium;
+    keys.forEach((key, i) => {
+      sites[key] = started(merchants[i], key);
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    for (const site of Object.values(sites)) await site.stop();
+  });
+
+  afterEach(async () => {
+    expect(await tabs.finish(), 'no console errors and no dialogs').toEqual([]);
+  });
+
+  return {
+    get server() {
+      return started(server, 'server');
+    },
+    get browser() {
+      return started(browser, 'browser');
+    },
+    sites,
+    get site() {
+      return started(Object.values(sites)[0], 'site');
+    },
+    tabs,
+    api: (method, path, body) => porteApi(started(server, 'server').url, started(server, 'server').secretKey, method, path, body),
   };
 }
