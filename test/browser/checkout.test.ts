@@ -2,48 +2,18 @@
 // customer meets it: a shareable link or a merchant's session, a form filled by its labels, a
 // redirect back to the merchant's own site. The API (secret key) then shows what was created.
 import BetterSqlite3 from 'better-sqlite3';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { axeScan, ensureBuilt, launchBrowser, type PageWatch, screenshot, sitePage, type StaticSite, startStaticSite, watchPage } from '../harness/browser.ts';
-import { type PorteServer, startServer } from '../harness/server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { axeScan, screenshot } from '../harness/browser.ts';
+import { CARDS, EXPIRY, fillCard, TEST_IBAN, useHostedPagesSuite } from '../harness/hosted-pages.ts';
 
-const CARDS = { ok: '4242 4242 4242 4242', declined: '4000 0000 0000 0002', challenge: '4000 0027 6000 3184' } as const;
-const TEST_IBAN = 'DE89 3704 0044 0532 0130 00';
-const EXPIRY = `12/${String((new Date().getUTCFullYear() + 3) % 100).padStart(2, '0')}`;
-
-let server: PorteServer;
-let site: StaticSite;
-let browser: Browser;
-/** Every page opened by a test, watched for console errors and dialogs (checked after each test). */
-let watches: { page: Page; watch: PageWatch }[] = [];
-let contexts: BrowserContext[] = [];
+const suite = useHostedPagesSuite('checkout');
+const { api, newContext, newPage, openIn } = suite;
 let emailCounter = 0;
-
-// biome-ignore lint/suspicious/noExplicitAny: API bodies are inspected field by field.
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${server.secretKey}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-async function newPage(locale = 'en-US'): Promise<Page> {
-  const context = await browser.newContext({ locale, viewport: { width: 1100, height: 900 } });
-  contexts.push(context);
-  return openIn(context);
-}
-
-async function openIn(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  watches.push({ page, watch: watchPage(page) });
-  return page;
-}
 
 /** A session created by the merchant's server, redirecting to the merchant's own site. */
 async function createSession(offer = 'basic-monthly', extra: Record<string, unknown> = {}): Promise<{ id: string; url: string }> {
-  const res = await api('POST', '/v1/checkout_sessions', { offer, success_url: `${site.url}/thanks`, cancel_url: `${site.url}/pricing`, ...extra });
+  const res = await api('POST', '/v1/checkout_sessions', { offer, success_url: `${suite.site.url}/thanks`, cancel_url: `${suite.site.url}/pricing`, ...extra });
   expect(res.status).toBe(201);
   return res.body;
 }
@@ -68,17 +38,11 @@ async function fillDetails(page: Page, who: Person, labels = { email: 'Email', f
   await page.getByLabel(labels.country, { exact: true }).selectOption({ label: labels.countryName });
 }
 
-async function fillCard(page: Page, number: string, labels = { number: 'Card number', expiry: 'Expiry', cvc: 'CVC' }) {
-  await page.getByLabel(labels.number, { exact: true }).fill(number);
-  await page.getByLabel(labels.expiry, { exact: true }).fill(EXPIRY);
-  await page.getByLabel(labels.cvc, { exact: true }).fill('123');
-}
-
 const person = (tag: string): Person => ({ email: uniqueEmail(tag), first: 'Ada', last: 'Lovelace' });
 
 /** The URL the customer lands on after paying: the merchant's /thanks with the session id. */
 async function expectSuccess(page: Page, sessionId?: string): Promise<string> {
-  await page.waitForURL((url) => url.origin === site.origin && url.pathname === '/thanks', { timeout: 10_000 });
+  await page.waitForURL((url) => url.origin === suite.site.origin && url.pathname === '/thanks', { timeout: 10_000 });
   const id = new URL(page.url()).searchParams.get('checkout_session_id') ?? '';
   expect(id).toMatch(/^cs_/);
   if (sessionId) expect(id).toBe(sessionId);
@@ -92,7 +56,7 @@ async function customersWithEmail(email: string): Promise<{ id: string; email: s
 
 /** Direct SQL on the server's database, only for what has no API yet (settings, the clock). */
 function sql(statement: string, ...params: (string | number)[]): void {
-  const db = new BetterSqlite3(server.dbFile);
+  const db = new BetterSqlite3(suite.server.dbFile);
   try {
     db.pragma('busy_timeout = 5000');
     db.prepare(statement).run(...params);
@@ -102,35 +66,12 @@ function sql(statement: string, ...params: (string | number)[]): void {
 }
 
 describe('hosted checkout in Chromium', () => {
-  beforeAll(async () => {
-    ensureBuilt('checkout');
-    [site, server, browser] = await Promise.all([
-      startStaticSite({ '/thanks': sitePage('Thanks for subscribing'), '/pricing': sitePage('Pricing') }),
-      startServer(),
-      launchBrowser(),
-    ]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await site?.stop();
-  });
-
-  afterEach(async () => {
-    const problems = watches.flatMap(({ page, watch }) => [...watch.errors, ...watch.dialogs].map((p) => `${page.url()}: ${p}`));
-    for (const context of contexts) await context.close();
-    watches = [];
-    contexts = [];
-    expect(problems, 'no console errors and no dialogs').toEqual([]);
-  });
-
   it('shareable link /subscribe/demo/pro-monthly → form by labels → test card → the merchant’s success URL; the API shows both', async () => {
     // The merchant's redirect URLs (back-office settings): the shareable link sends customers there.
-    sql('UPDATE merchants SET success_url = ?, cancel_url = ? WHERE slug = ?', `${site.url}/thanks`, `${site.url}/pricing`, 'demo');
+    sql('UPDATE merchants SET success_url = ?, cancel_url = ? WHERE slug = ?', `${suite.site.url}/thanks`, `${suite.site.url}/pricing`, 'demo');
     const page = await newPage();
     const bundle = page.waitForResponse((r) => r.url().endsWith('/assets/checkout.js'));
-    await page.goto(`${server.url}/subscribe/demo/pro-monthly`);
+    await page.goto(`${suite.server.url}/subscribe/demo/pro-monthly`);
     expect(new URL(page.url()).pathname).toMatch(/^\/checkout\/cs_\w+$/);
     expect((await bundle).status()).toBe(200);
     await expect.poll(() => page.locator('.offer-name').textContent()).toBe('Pro');
@@ -164,7 +105,7 @@ describe('hosted checkout in Chromium', () => {
     expect(Math.abs(Date.parse(subs[0].trial_end) - (Date.now() + 14 * 86_400_000))).toBeLessThan(120_000);
 
     // Coming back to the link's session later: a clear "already subscribed" page, not the form.
-    await page.goto(`${server.url}/checkout/${id}`);
+    await page.goto(`${suite.server.url}/checkout/${id}`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('You are subscribed');
     expect(await page.getByLabel('Card number').count()).toBe(0);
   });
@@ -263,8 +204,7 @@ describe('hosted checkout in Chromium', () => {
 
   it('ten pages submitting one session at once: exactly one customer and one subscription', async () => {
     const session = await createSession('pro-monthly');
-    const context = await browser.newContext({ locale: 'en-US' });
-    contexts.push(context);
+    const context = await newContext({ locale: 'en-US' });
     const pages = await Promise.all(Array.from({ length: 10 }, () => openIn(context)));
     const who = person('race');
     await Promise.all(
@@ -285,7 +225,7 @@ describe('hosted checkout in Chromium', () => {
 
   it('in French (?locale=fr): French labels, "S\'abonner", prices like "29,00 €"; completes; no serious axe violation', async () => {
     const page = await newPage();
-    await page.goto(`${server.url}/subscribe/demo/pro-monthly?locale=fr`);
+    await page.goto(`${suite.server.url}/subscribe/demo/pro-monthly?locale=fr`);
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
     for (const label of ['E-mail', 'Prénom', 'Nom', 'Adresse', 'Code postal', 'Ville', 'Pays', 'Numéro de carte', 'Expiration', 'CVC']) {
       expect(await page.getByLabel(label, { exact: true }).count(), label).toBe(1);
@@ -330,7 +270,7 @@ describe('hosted checkout in Chromium', () => {
     expect(await axeScan(page)).toEqual([]);
     // "Back" goes to the merchant's cancel URL.
     await page.getByRole('link', { name: /Back/ }).click();
-    await page.waitForURL(`${site.url}/pricing`);
+    await page.waitForURL(`${suite.site.url}/pricing`);
   });
 
   it('expired and completed sessions show a clear page, never the form or a stack trace', async () => {
@@ -345,14 +285,14 @@ describe('hosted checkout in Chromium', () => {
     await screenshot(page, 'checkout-expired');
     expect(await axeScan(page)).toEqual([]);
     await page.getByRole('link', { name: 'Continue' }).click();
-    await page.waitForURL(`${site.url}/pricing`);
+    await page.waitForURL(`${suite.site.url}/pricing`);
 
     const fr = await newPage();
     await fr.goto(`${expired.url}?locale=fr`);
     expect(await fr.getByRole('heading', { level: 1 }).textContent()).toBe('Ce lien de paiement a expiré');
 
     const missing = await newPage();
-    expect((await missing.goto(`${server.url}/checkout/cs_nope`))?.status()).toBe(404);
+    expect((await missing.goto(`${suite.server.url}/checkout/cs_nope`))?.status()).toBe(404);
     expect(await missing.getByRole('heading', { level: 1 }).textContent()).toBe('Checkout not found');
   });
 

@@ -1,50 +1,20 @@
 // The customer portal in real Chromium against the real Node server (`npm start`): a merchant
 // creates a customer and a portal link through the API, the customer opens the link, changes the
 // card, the billing address, cancels; the API then shows every change.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { axeScan, ensureBuilt, launchBrowser, type PageWatch, screenshot, sitePage, type StaticSite, startStaticSite, watchPage } from '../harness/browser.ts';
-import { type PorteServer, startServer } from '../harness/server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { axeScan, screenshot } from '../harness/browser.ts';
+import { CARDS, fillCard, TEST_IBAN, useHostedPagesSuite } from '../harness/hosted-pages.ts';
 
-const CARDS = { ok: '4242 4242 4242 4242', challenge: '4000 0027 6000 3184' } as const;
-const TEST_IBAN = 'DE89 3704 0044 0532 0130 00';
-const EXPIRY = `12/${String((new Date().getUTCFullYear() + 3) % 100).padStart(2, '0')}`;
 const XSS_NAME = '<img src=x onerror=alert(1)>';
 
-let server: PorteServer;
-let site: StaticSite;
-let browser: Browser;
-let watches: { page: Page; watch: PageWatch }[] = [];
-let contexts: BrowserContext[] = [];
-
-// biome-ignore lint/suspicious/noExplicitAny: API bodies are inspected field by field.
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${server.secretKey}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-async function newPage(locale = 'en-US'): Promise<Page> {
-  const context = await browser.newContext({ locale, viewport: { width: 1100, height: 900 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  watches.push({ page, watch: watchPage(page) });
-  return page;
-}
+const suite = useHostedPagesSuite('portal');
+const { api, newPage } = suite;
 
 async function portalLink(customer: string, body: Record<string, unknown> = {}): Promise<string> {
   const res = await api('POST', `/v1/customers/${customer}/portal_links`, body);
   expect(res.status).toBe(201);
   return res.body.url;
-}
-
-async function fillCard(page: Page, number: string, labels = { number: 'Card number', expiry: 'Expiry', cvc: 'CVC' }) {
-  await page.getByLabel(labels.number, { exact: true }).fill(number);
-  await page.getByLabel(labels.expiry, { exact: true }).fill(EXPIRY);
-  await page.getByLabel(labels.cvc, { exact: true }).fill('123');
 }
 
 const notice = (page: Page) => page.getByRole('status').textContent();
@@ -55,30 +25,11 @@ describe('customer portal in Chromium', () => {
   let subscription: string;
   let url: string;
 
-  beforeAll(async () => {
-    ensureBuilt('portal');
-    [site, server, browser] = await Promise.all([startStaticSite({ '/thanks': sitePage('Thanks for subscribing'), '/pricing': sitePage('Pricing') }), startServer(), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await site?.stop();
-  });
-
-  afterEach(async () => {
-    const problems = watches.flatMap(({ page, watch }) => [...watch.errors, ...watch.dialogs].map((p) => `${page.url()}: ${p}`));
-    for (const context of contexts) await context.close();
-    watches = [];
-    contexts = [];
-    expect(problems, 'no console errors and no dialogs').toEqual([]);
-  });
-
   it('a customer created by API subscribes by hosted checkout (SEPA), then sets a card 4242 in the portal', async () => {
     const created = await api('POST', '/v1/customers', { email: `portal.${Date.now()}@example.com`, first_name: 'Ada', last_name: 'Lovelace', auto_billing: true });
     expect(created.status).toBe(201);
     customer = created.body;
-    const session = await api('POST', '/v1/checkout_sessions', { offer: 'pro-monthly', customer_reference: customer.reference, success_url: `${site.url}/thanks`, cancel_url: `${site.url}/pricing` });
+    const session = await api('POST', '/v1/checkout_sessions', { offer: 'pro-monthly', customer_reference: customer.reference, success_url: `${suite.site.url}/thanks`, cancel_url: `${suite.site.url}/pricing` });
     const checkout = await newPage();
     await checkout.goto(session.body.url);
     await checkout.getByLabel('Email', { exact: true }).fill(created.body.email);
@@ -91,7 +42,7 @@ describe('customer portal in Chromium', () => {
     await checkout.getByText('SEPA Direct Debit', { exact: true }).click();
     await checkout.getByLabel('IBAN').fill(TEST_IBAN);
     await checkout.getByRole('button', { name: 'Subscribe' }).click();
-    await checkout.waitForURL((u) => u.origin === site.origin && u.pathname === '/thanks');
+    await checkout.waitForURL((u) => u.origin === suite.site.origin && u.pathname === '/thanks');
     subscription = (await api('GET', `/v1/checkout_sessions/${session.body.id}`)).body.subscription;
     expect(subscription).toMatch(/^sub_/);
 
