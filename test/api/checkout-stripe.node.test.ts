@@ -1,40 +1,13 @@
 import Stripe from 'stripe';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { nodeHarness } from '../harness/node.ts';
-import { client, type TestMerchant } from '../harness/types.ts';
-import { type FakeStripeServer, startFakeStripeServer } from '../stripe/fake-stripe-server.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { STRIPE_ORIGIN as ORIGIN, STRIPE_PK as PK, STRIPE_WEBHOOK_SECRET as WHSEC, useStripeGatewayMerchant } from '../stripe/stripe-gateway.ts';
 
 // Checkout with the Stripe gateway, end to end through the real `stripe` SDK pointed at a local
 // Stripe-protocol server: the page's Stripe.js part is played by posting to the fake server the
 // way Stripe.js does (publishable key + client secret).
-const PK = 'pk_test_porte';
-const WHSEC = 'whsec_porte_test';
-let stripe: FakeStripeServer;
-let h: Awaited<ReturnType<typeof nodeHarness>>;
-let m: TestMerchant;
-let api: ReturnType<typeof client>;
-const ORIGIN = 'http://porte.test';
-
-beforeAll(async () => {
-  stripe = await startFakeStripeServer();
-  h = await nodeHarness({
-    config: {
-      publicUrl: ORIGIN,
-      stripe: { secretKey: 'sk_test_porte', publishableKey: PK, webhookSecret: WHSEC },
-      stripeApi: { host: stripe.host, port: stripe.port, protocol: stripe.protocol },
-    },
-  });
-  m = await h.merchant();
-  await h.deps.db.run("UPDATE merchants SET gateway = 'stripe' WHERE id = ?", [m.id]);
-  api = client(h, m.secretKey);
-  const offer = await api('POST', '/v1/offers', { reference: 'pro', name: 'Pro', currency: 'EUR', recurring: { amount: 2900, interval: 'month' } });
-  expect(offer.status).toBe(201);
-});
-afterAll(async () => {
-  await h.close();
-  await stripe.close();
-});
-beforeEach(() => stripe.failRatio(0, 'http500'));
+const gateway = useStripeGatewayMerchant();
+const { api } = gateway;
+beforeEach(() => gateway.stripe.failRatio(0, 'http500'));
 
 async function openSession() {
   const s = await api('POST', '/v1/checkout_sessions', { offer: 'pro', success_url: 'https://shop.example/ok', cancel_url: 'https://shop.example/no' });
@@ -43,7 +16,7 @@ async function openSession() {
 }
 
 async function page(id: string) {
-  const res = await h.request(`/checkout/${id}`);
+  const res = await gateway.h.request(`/checkout/${id}`);
   const html = await res.text();
   const props = JSON.parse(/<script type="application\/json" id="porte-props"[^>]*>(.*?)<\/script>/s.exec(html)?.[1] ?? 'null');
   return { res, html, props };
@@ -52,11 +25,11 @@ async function page(id: string) {
 const details = { email: 'sam@example.com', first_name: 'Sam', last_name: 'Lee', line1: '1 Main St', postal_code: '10001', city: 'Paris', country: 'FR' };
 
 function post(path: string, fields: Record<string, string>) {
-  return h.request(path, { method: 'POST', headers: { Origin: ORIGIN, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  return gateway.h.request(path, { method: 'POST', headers: { Origin: ORIGIN, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
 }
 
 async function browserConfirm(setupIntent: string, clientSecret: string, paymentMethod: string) {
-  const res = await fetch(`${stripe.url}/v1/setup_intents/${setupIntent}/confirm`, {
+  const res = await fetch(`${gateway.stripe.url}/v1/setup_intents/${setupIntent}/confirm`, {
     method: 'POST',
     headers: { authorization: `Bearer ${PK}`, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ client_secret: clientSecret, payment_method: paymentMethod }),
@@ -73,9 +46,9 @@ describe('checkout with the Stripe gateway', () => {
     expect(html).toContain('https://js.stripe.com/v3/');
     expect(props.gateway).toMatchObject({ kind: 'stripe', publishableKey: PK });
     // Re-rendering the page reuses the same Stripe customer and SetupIntent.
-    const before = stripe.objects('setup_intent').length;
+    const before = gateway.stripe.objects('setup_intent').length;
     await page(id);
-    expect(stripe.objects('setup_intent').length).toBe(before);
+    expect(gateway.stripe.objects('setup_intent').length).toBe(before);
 
     const seti = /^(seti_[^_]+)/.exec(props.gateway.clientSecret)?.[1] ?? '';
     expect(await browserConfirm(seti, props.gateway.clientSecret, 'pm_card_visa')).toBe(200);
@@ -111,9 +84,9 @@ describe('checkout with the Stripe gateway', () => {
       id: 'evt_1',
       object: 'event',
       type: 'setup_intent.succeeded',
-      data: { object: { id: seti, object: 'setup_intent', metadata: { porte_checkout_session: id, porte_merchant: m.id } } },
+      data: { object: { id: seti, object: 'setup_intent', metadata: { porte_checkout_session: id, porte_merchant: gateway.m.id } } },
     });
-    const tampered = await h.request('/webhooks/stripe', {
+    const tampered = await gateway.h.request('/webhooks/stripe', {
       method: 'POST',
       headers: { 'Stripe-Signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_wrong' }) },
       body: payload,
@@ -122,7 +95,7 @@ describe('checkout with the Stripe gateway', () => {
     expect((await api('GET', `/v1/checkout_sessions/${id}`)).body.status).toBe('open');
     for (let i = 0; i < 2; i++) {
       // Stripe may deliver twice: the second delivery changes nothing.
-      const res = await h.request('/webhooks/stripe', {
+      const res = await gateway.h.request('/webhooks/stripe', {
         method: 'POST',
         headers: { 'Stripe-Signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: WHSEC }) },
         body: payload,
@@ -140,13 +113,13 @@ describe('checkout with the Stripe gateway', () => {
 
   it('shows a retryable page when Stripe fails, and the retry reuses the same Stripe objects', async () => {
     const id = await openSession();
-    const customersBefore = stripe.objects('customer').length;
-    stripe.failNext(3, 'http500', { path: '/v1/customers' });
+    const customersBefore = gateway.stripe.objects('customer').length;
+    gateway.stripe.failNext(3, 'http500', { path: '/v1/customers' });
     const failed = await page(id);
     expect(failed.res.status).toBe(503);
     expect(failed.html).toContain('Payment temporarily unavailable');
     const ok = await page(id);
     expect(ok.res.status).toBe(200);
-    expect(stripe.objects('customer').length).toBe(customersBefore + 1);
+    expect(gateway.stripe.objects('customer').length).toBe(customersBefore + 1);
   });
 });

@@ -4,44 +4,19 @@
 // one Porte customer and subscription — and one Stripe customer and SetupIntent, reused through
 // idempotency keys. Only `http500` faults: the adapter's `timeoutMs` is not reachable through
 // `Deps` (`Config['stripeApi']` has no timeout), and the SDK's 10 s default makes timeouts too slow here.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { nodeHarness } from '../harness/node.ts';
-import { client, type TestMerchant } from '../harness/types.ts';
-import { type FakeStripeServer, type JsonObject, startFakeStripeServer } from '../stripe/fake-stripe-server.ts';
+import { expect, it } from 'vitest';
+import type { JsonObject } from '../stripe/fake-stripe-server.ts';
+import { STRIPE_ORIGIN as ORIGIN, STRIPE_PK as PK, useStripeGatewayMerchant } from '../stripe/stripe-gateway.ts';
 
 const SESSIONS = 40;
 const CONCURRENCY = 8;
 const MAX_TRIES = 25;
-const PK = 'pk_test_porte';
-const ORIGIN = 'http://porte.test';
 const SUCCESS_URL = 'https://shop.example/ok';
 const UNAVAILABLE_PAGE = 'Payment temporarily unavailable';
 const TRY_AGAIN = 'The payment service did not answer. Nothing was charged; please try again.';
 
-let stripe: FakeStripeServer;
-let h: Awaited<ReturnType<typeof nodeHarness>>;
-let m: TestMerchant;
-let api: ReturnType<typeof client>;
-
-beforeAll(async () => {
-  stripe = await startFakeStripeServer();
-  h = await nodeHarness({
-    config: {
-      publicUrl: ORIGIN,
-      stripe: { secretKey: 'sk_test_porte', publishableKey: PK, webhookSecret: 'whsec_porte_test' },
-      stripeApi: { host: stripe.host, port: stripe.port, protocol: stripe.protocol },
-    },
-  });
-  m = await h.merchant();
-  await h.deps.db.run("UPDATE merchants SET gateway = 'stripe' WHERE id = ?", [m.id]);
-  api = client(h, m.secretKey);
-  const offer = await api('POST', '/v1/offers', { reference: 'pro', name: 'Pro', currency: 'EUR', recurring: { amount: 2900, interval: 'month' } });
-  expect(offer.status).toBe(201);
-});
-afterAll(async () => {
-  await h?.close();
-  await stripe?.close();
-});
+const gateway = useStripeGatewayMerchant();
+const { api } = gateway;
 
 const statuses = new Map<string, number>();
 const wrong: string[] = [];
@@ -54,7 +29,7 @@ const tally = (what: string, status: number, ok: boolean, detail = '') => {
 /** GET the hosted page until it shows the form; every other answer must be the retryable 503 page. */
 async function openUntilReady(id: string): Promise<{ csrf: string; clientSecret: string }> {
   for (let i = 0; i < MAX_TRIES; i++) {
-    const res = await h.request(`/checkout/${id}`);
+    const res = await gateway.h.request(`/checkout/${id}`);
     const html = await res.text();
     if (res.status === 200) {
       const props = JSON.parse(/<script type="application\/json" id="porte-props"[^>]*>(.*?)<\/script>/s.exec(html)?.[1] ?? 'null');
@@ -71,7 +46,7 @@ async function openUntilReady(id: string): Promise<{ csrf: string; clientSecret:
 async function browserConfirm(clientSecret: string): Promise<string> {
   const seti = /^(seti_[^_]+)/.exec(clientSecret)?.[1] ?? '';
   for (let i = 0; i < MAX_TRIES; i++) {
-    const res = await fetch(`${stripe.url}/v1/setup_intents/${seti}/confirm`, {
+    const res = await fetch(`${gateway.stripe.url}/v1/setup_intents/${seti}/confirm`, {
       method: 'POST',
       headers: { authorization: `Bearer ${PK}`, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ client_secret: clientSecret, payment_method: 'pm_card_visa' }),
@@ -87,7 +62,7 @@ async function browserConfirm(clientSecret: string): Promise<string> {
 async function submitUntilDone(id: string, csrf: string, seti: string, email: string): Promise<number> {
   const fields = { email, first_name: 'Sam', last_name: 'Lee', line1: '1 Main St', postal_code: '75002', city: 'Paris', country: 'FR', csrf, setup_intent: seti };
   for (let i = 1; i <= MAX_TRIES; i++) {
-    const res = await h.request(`/checkout/${id}`, {
+    const res = await gateway.h.request(`/checkout/${id}`, {
       method: 'POST',
       headers: { Origin: ORIGIN, 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(fields).toString(),
@@ -121,16 +96,16 @@ it('completes every session despite Stripe failing 20% of calls, with one custom
   // outlast the SDK's two retries): the page fails at customer creation, then at SetupIntent creation
   // (the Stripe customer exists but is not saved yet, so the next open must replay it by its
   // idempotency key, not create a second one), then the submission fails reading the SetupIntent.
-  stripe.failNext(3, 'http500', { method: 'POST', path: '/v1/customers' });
-  stripe.failNext(3, 'http500', { method: 'POST', path: '/v1/setup_intents' });
-  stripe.failNext(3, 'http500', { method: 'GET', path: /^\/v1\/setup_intents\// });
+  gateway.stripe.failNext(3, 'http500', { method: 'POST', path: '/v1/customers' });
+  gateway.stripe.failNext(3, 'http500', { method: 'POST', path: '/v1/setup_intents' });
+  gateway.stripe.failNext(3, 'http500', { method: 'GET', path: /^\/v1\/setup_intents\// });
   const burst = await signup(SESSIONS);
   ids.push(burst.id);
   expect(statuses.get('open page 503'), 'the unavailable page was shown twice').toBe(2);
   expect(statuses.get('submit 503'), 'the submission said "try again"').toBe(1);
-  expect(stripe.requests.filter((r) => r.idempotencyKey === `${burst.id}:customer` && r.replayed), 'the Stripe customer was replayed').toHaveLength(1);
+  expect(gateway.stripe.requests.filter((r) => r.idempotencyKey === `${burst.id}:customer` && r.replayed), 'the Stripe customer was replayed').toHaveLength(1);
 
-  stripe.failRatio(0.2, 'http500', 20261125);
+  gateway.stripe.failRatio(0.2, 'http500', 20261125);
   let next = 0;
   let maxSubmits = 0;
   await Promise.all(
@@ -142,11 +117,11 @@ it('completes every session despite Stripe failing 20% of calls, with one custom
       }
     }),
   );
-  stripe.failRatio(0, 'http500');
+  gateway.stripe.failRatio(0, 'http500');
 
   expect(wrong).toEqual([]);
   expect([...statuses.keys()].filter((k) => / 5\d\d$/.test(k) && !k.endsWith(' 503'))).toEqual([]);
-  const refused = stripe.requests.filter((r) => r.status === 500).length;
+  const refused = gateway.stripe.requests.filter((r) => r.status === 500).length;
   expect(refused, 'faults were injected').toBeGreaterThan(SESSIONS / 2);
 
   // Porte: every session complete, exactly one customer and one subscription each, no orphan.
@@ -155,7 +130,7 @@ it('completes every session despite Stripe failing 20% of calls, with one custom
     expect(s).toMatchObject({ id, status: 'complete' });
     expect((await api('GET', `/v1/subscriptions?customer=${s.customer}`)).body.data.map((x: { id: string }) => x.id)).toEqual([s.subscription]);
   }
-  const q = <T>(text: string) => h.deps.db.all<T>(text, [m.id]);
+  const q = <T>(text: string) => gateway.h.deps.db.all<T>(text, [gateway.m.id]);
   expect((await q<{ n: number }>('SELECT COUNT(*) AS n FROM customers WHERE merchant_id = ?'))[0]?.n).toBe(ids.length);
   expect((await q<{ n: number }>('SELECT COUNT(DISTINCT checkout_session_id) AS n FROM subscriptions WHERE merchant_id = ?'))[0]?.n).toBe(ids.length);
   const orphans = await q<{ id: string }>(
@@ -174,11 +149,11 @@ it('completes every session despite Stripe failing 20% of calls, with one custom
     }
     return counts;
   };
-  const stripeCustomers = perSession(stripe.objects('customer'));
-  const setupIntents = perSession(stripe.objects('setup_intent'));
+  const stripeCustomers = perSession(gateway.stripe.objects('customer'));
+  const setupIntents = perSession(gateway.stripe.objects('setup_intent'));
   for (const id of ids) expect({ id, customers: stripeCustomers.get(id), setupIntents: setupIntents.get(id) }).toEqual({ id, customers: 1, setupIntents: 1 });
-  expect(stripe.objects('customer')).toHaveLength(ids.length);
-  expect(stripe.objects('setup_intent')).toHaveLength(ids.length);
+  expect(gateway.stripe.objects('customer')).toHaveLength(ids.length);
+  expect(gateway.stripe.objects('setup_intent')).toHaveLength(ids.length);
   const refs = await q<{ session: string; gateway_customer_id: string; stripe_customer: string }>(
     `SELECT cs.id AS session, r.gateway_customer_id, json_extract(cs.gateway_state, '$.customer') AS stripe_customer
      FROM checkout_sessions cs JOIN customer_gateway_refs r ON r.customer_id = cs.customer_id WHERE cs.merchant_id = ?`,
@@ -190,9 +165,9 @@ it('completes every session despite Stripe failing 20% of calls, with one custom
     JSON.stringify({
       stripeFaults: {
         sessions: ids.length,
-        stripeRequests: stripe.requests.length,
+        stripeRequests: gateway.stripe.requests.length,
         refusedByStripe: refused,
-        replayedByIdempotencyKey: stripe.requests.filter((r) => r.replayed).length,
+        replayedByIdempotencyKey: gateway.stripe.requests.filter((r) => r.replayed).length,
         stripeCustomersPerSession: 1,
         setupIntentsPerSession: 1,
         maxSubmitsForOneSession: maxSubmits,
