@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { AxeResults, Result } from 'axe-core';
@@ -139,15 +139,23 @@ export async function startStaticSite(routes: Record<string, StaticRoute> = {}):
     const body = typeof page === 'string' ? page : page(url, req);
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { origin, port, stop } = await listenOnLoopback(server, '127.0.0.1');
+  return { url: origin, origin, port, hits, route: (path, page) => void pages.set(path, page), stop };
+}
+
+/**
+ * Starts `server` on `host` (a loopback address) and a free port; `stop` drops open connections
+ * (keep-alive from the browser) and closes it.
+ */
+export async function listenOnLoopback(server: Server, host: string): Promise<{ origin: string; port: number; stop(): Promise<void> }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
   const port = (server.address() as AddressInfo).port;
-  const origin = `http://127.0.0.1:${port}`;
   return {
-    url: origin,
-    origin,
+    origin: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    hits,
-    route: (path, page) => void pages.set(path, page),
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -8,11 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, FrameLocator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { launchBrowser, type PageWatch, watchPage } from './browser.ts';
+import { launchBrowser, listenOnLoopback, type PageWatch, watchPage } from './browser.ts';
 import { type PorteServer, repoRoot, startServer } from './server.ts';
 
 /** widget.js (vite.widget.config.ts) and the lazily loaded parts (vite.config.ts), built when missing. */
@@ -63,23 +62,8 @@ export async function startMerchantSite(host: string, routes: Record<string, Sit
     const { body, headers = {} } = typeof page === 'string' ? { body: page } : page;
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...headers }).end(body);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, resolve);
-  });
-  const port = (server.address() as AddressInfo).port;
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  return {
-    origin,
-    port,
-    hits,
-    route: (path, page) => void pages.set(path, page),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { origin, port, stop } = await listenOnLoopback(server, host);
+  return { origin, port, hits, route: (path, page) => void pages.set(path, page), stop };
 }
 
 const escapeAttr = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
