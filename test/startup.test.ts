@@ -1,12 +1,12 @@
 // The real Node entry, as `npm start` runs it, in a child process on an empty folder.
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
+import { freePort } from './harness/server.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsx = join(root, 'node_modules/.bin/tsx');
@@ -22,19 +22,6 @@ interface Running {
 const running: Running[] = [];
 const dirs: string[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function emptyFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'porte-start-'));
   dirs.push(dir);
@@ -45,7 +32,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts the server on `dir` and waits for its banner and for it to answer /healthz. */
 async function start(dir: string, env: Record<string, string> = {}): Promise<Running> {
-  const port = await freePort();
+  const port = await freePort('127.0.0.1');
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PORTE_DB: join(dir, 'data', 'porte.sqlite'), ...env };
   delete childEnv.PORTE_PUBLIC_URL;
   if (env.PORTE_SEED === undefined) delete childEnv.PORTE_SEED;

@@ -28,17 +28,19 @@ export interface PorteServer {
   stop(): Promise<void>;
 }
 
-/** A TCP port nobody listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
+/** A TCP port nobody listens on right now (the OS picks it), on every interface or only on `host`. */
+export function freePort(host?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.unref();
     probe.on('error', reject);
-    probe.listen(0, () => {
+    const listening = () => {
       const address = probe.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       probe.close(() => (port ? resolve(port) : reject(new Error('no port'))));
-    });
+    };
+    if (host === undefined) probe.listen(0, listening);
+    else probe.listen(0, host, listening);
   });
 }
 
