@@ -13,7 +13,9 @@ if (props?.textContent && root) {
     followHeight(view.embedOrigin);
     // A fresh page means no payment is in flight; Esc inside the frame closes the overlay too.
     postToHost(view.embedOrigin, { type: 'busy', busy: false });
-    document.addEventListener('keydown', (e) => {
+    // On key release: closing removes this frame, and a key still held down would be left
+    // dispatching into a frame that no longer exists.
+    document.addEventListener('keyup', (e) => {
       if (e.key === 'Escape') postToHost(view.embedOrigin, { type: 'close' });
     });
   }
