@@ -67,7 +67,8 @@ ${script}`,
     expect(await page.evaluate(() => (window as unknown as PorteWindow & { Porte: { q: unknown[] } }).Porte.q)).toEqual([]);
 
     // Closing settles the queued promise (no subscription) and reaches the queued handler.
-    await page.keyboard.press('Escape');
+    // (The close button: Esc itself is covered by widget.overlay.test.ts.)
+    await page.locator('porte-overlay').getByRole('button', { name: 'Close' }).click();
     await page.locator('porte-overlay').waitFor({ state: 'detached' });
     await eventually(() => page.evaluate(() => document.body.dataset.openResult)).toBe('closed');
     expect(await page.evaluate(() => document.body.dataset.closeSeen)).toMatch(/^cs_\w+$/);
@@ -84,7 +85,7 @@ ${script}`,
   it('Porte.init() binds a button and renders a grid added later, once, however often it is called', async () => {
     const { page, events } = await tabs.open(`${suite.site.origin}/plans`);
     await checkoutReady(page);
-    await page.keyboard.press('Escape');
+    await page.locator('porte-overlay').getByRole('button', { name: 'Close' }).click();
     await page.locator('porte-overlay').waitFor({ state: 'detached' });
     await eventually(() => tables(page).nth(1).getByRole('button').count()).toBe(3);
 
