@@ -51,7 +51,7 @@ export function present(a: PresentArgs): Promise<SubscribedDetail | undefined> {
     const close = (force = false) => {
       if (busy && !force) return; // never close while a payment is being processed
       window.removeEventListener('message', onMessage);
-      document.removeEventListener('keydown', onKey, true);
+      document.removeEventListener('keyup', onKey, true);
       host.remove();
       if (overlay) {
         html.style.overflow = previousOverflow;
@@ -60,6 +60,7 @@ export function present(a: PresentArgs): Promise<SubscribedDetail | undefined> {
       a.emit('close', { checkout_session: a.session });
       resolve(undefined);
     };
+    // On release, like the frame's own Esc: the dialog is not torn down while a key is still down.
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') close();
     };
@@ -118,7 +119,7 @@ export function present(a: PresentArgs): Promise<SubscribedDetail | undefined> {
       root.append(backdrop);
       document.body.append(host);
       html.style.overflow = 'hidden';
-      document.addEventListener('keydown', onKey, true);
+      document.addEventListener('keyup', onKey, true);
       iframe.addEventListener('load', () => iframe.focus(), { once: true });
     } else {
       root.append(iframe);

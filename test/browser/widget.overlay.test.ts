@@ -111,7 +111,7 @@ describe('widget overlay in Chromium', { timeout: 60_000 }, () => {
     await page.waitForTimeout(500);
     expect(await page.locator('porte-overlay').count()).toBe(1);
     expect(events.of('open')).toHaveLength(1);
-    await page.keyboard.press('Escape');
+    await page.locator('porte-overlay').getByRole('button', { name: 'Close' }).click();
     await page.locator('porte-overlay').waitFor({ state: 'detached' });
     // Nothing left behind: the page is usable and scrolls.
     await wheelScrolls(page, true);
