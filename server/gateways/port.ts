@@ -64,3 +64,50 @@ export interface PaymentGateway {
 
 /** The gateway cannot be used right now (not configured, unreachable): nothing was created. */
 export class GatewayUnavailable extends Error {}
+
+/**
+ * Off-session charges (renewals, retries, first payments). Every charge carries an idempotency key
+ * derived from its payment attempt id: asking again with the same key never charges twice, so a
+ * crash or timeout between "charged" and "recorded" is settled by `retrieve`, never by a new charge.
+ */
+export interface ChargeInput {
+  /** `attempt_<id>`-style key, stable for one payment attempt across crashes and retries. */
+  idempotencyKey: string;
+  /** Integer minor units, > 0. */
+  amount: number;
+  /** ISO 4217, lower or upper case (adapters normalise). */
+  currency: string;
+  /** The saved method's gateway reference (`TokenizedMethod.gatewayRef`) and the gateway's customer. */
+  method: { type: 'card' | 'sepa_debit'; gatewayRef: string };
+  gatewayCustomerId: string | null;
+  description: string;
+  metadata: Record<string, string>;
+}
+
+export type ChargeResult =
+  | { status: 'succeeded'; paymentId: string }
+  /** SEPA debits: accepted, settles (or fails) days later; the gateway's events/retrieve tell. */
+  | { status: 'processing'; paymentId: string }
+  /** The bank asks for the customer (3-D Secure): complete on-session on the hosted invoice page. */
+  | { status: 'requires_action'; paymentId: string; clientSecret?: string }
+  /**
+   * Declined. `hard` declines (lost, stolen, expired card, …) are never retried by dunning.
+   * `declineCode` is the gateway's reason (e.g. `insufficient_funds`).
+   */
+  | { status: 'failed'; paymentId: string | null; code: string; declineCode?: string; hard: boolean; message: string }
+  /** Outcome unknown (timeout, 5xx): nothing may be assumed; call `retrieve` with the same key later. */
+  | { status: 'unknown'; message: string };
+
+export interface RetrieveInput {
+  idempotencyKey: string;
+  /** Known when an earlier answer named it; otherwise the adapter finds it by the idempotency key. */
+  paymentId: string | null;
+  /** The original input, so an adapter may re-send it under the same idempotency key. */
+  charge: ChargeInput;
+}
+
+export interface ChargingGateway {
+  charge(input: ChargeInput): Promise<ChargeResult>;
+  /** What happened to an attempt; `not_found` when the gateway never saw it (safe to charge). */
+  retrieve(input: RetrieveInput): Promise<ChargeResult | { status: 'not_found' }>;
+}
