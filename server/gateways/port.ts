@@ -56,7 +56,7 @@ export interface ConfirmInput {
   returnUrl: string;
 }
 
-export interface PaymentGateway {
+export interface PaymentGateway extends ChargingGateway {
   readonly kind: 'test' | 'stripe';
   prepare(input: PrepareInput): Promise<PreparedCollection>;
   confirm(input: ConfirmInput): Promise<ConfirmResult>;

@@ -10,6 +10,7 @@
 import Stripe from 'stripe';
 import { GatewayUnavailable } from './port.ts';
 import type {
+  ChargeResult,
   ConfirmInput,
   ConfirmResult,
   PaymentGateway,
@@ -195,7 +196,11 @@ export function stripeGateway(options: StripeGatewayOptions): StripeGateway {
     return result;
   }
 
-  return { kind: 'stripe', prepare, confirm, verifyWebhook };
+  // Scaffold until the Stripe billing work lands: an unknown outcome is the one answer that can
+  // never make the engine charge twice or assume a payment.
+  const charge = async (): Promise<ChargeResult> => ({ status: 'unknown', message: 'Stripe off-session charges are not wired yet.' });
+  const retrieve = async (): Promise<ChargeResult> => ({ status: 'unknown', message: 'Stripe off-session charges are not wired yet.' });
+  return { kind: 'stripe', prepare, confirm, verifyWebhook, charge, retrieve };
 }
 
 function tokenized(pm: Stripe.PaymentMethod | null, customer: string | null): ConfirmResult {

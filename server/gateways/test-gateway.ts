@@ -86,5 +86,12 @@ export function testGateway(clock: () => Date): PaymentGateway {
     async confirm(input: ConfirmInput) {
       return input.fields.payment_type === 'sepa_debit' ? confirmSepa(input.fields) : confirmCard(input.fields, clock());
     },
+    // Scaffold until the billing engine lands (it gives the test gateway its idempotent charges).
+    async charge() {
+      return { status: 'unknown', message: 'Test-gateway charges are not wired yet.' };
+    },
+    async retrieve() {
+      return { status: 'unknown', message: 'Test-gateway charges are not wired yet.' };
+    },
   };
 }
