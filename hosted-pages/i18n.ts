@@ -73,6 +73,12 @@ const en = {
   challenge_fail: 'Fail verification',
   secure_note: 'Payments are secured. Your card details are never shared with the merchant.',
   language: 'Language',
+  confirmation_intro: 'Thank you! Your {offer} subscription with {merchant} has started.',
+  plan: 'Plan',
+  charged_today: 'Charged today',
+  next_charge: 'Next charge',
+  next_charge_value: '{amount} on {date}',
+  receipt_note: 'A receipt is on its way by email.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -149,6 +155,12 @@ const fr: Record<MessageKey, string> = {
   challenge_fail: 'Échouer la vérification',
   secure_note: "Paiement sécurisé. Vos coordonnées bancaires ne sont jamais transmises au marchand.",
   language: 'Langue',
+  confirmation_intro: 'Merci ! Votre abonnement {offer} chez {merchant} a commencé.',
+  plan: 'Offre',
+  charged_today: "Débité aujourd'hui",
+  next_charge: 'Prochain prélèvement',
+  next_charge_value: '{amount} le {date}',
+  receipt_note: 'Un reçu vous est envoyé par e-mail.',
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, fr };

@@ -10,10 +10,13 @@ export function recurringLabel(offer: CheckoutView['offer'], locale: string, t: 
   return `${price} ${t('every_n', { n, unit: t(`unit_${interval}`) })}`;
 }
 
+/** What the customer pays at checkout: the setup fee, plus the trial's price or the first period. */
+export const dueToday = (offer: CheckoutView['offer']): number =>
+  offer.amount_upfront + (offer.trial.days > 0 ? offer.trial.amount : offer.recurring.amount);
+
 export function OfferSummary({ offer, locale, t }: { offer: CheckoutView['offer']; locale: string; t: Translate }) {
   const money = (amount: number) => formatMoney(amount, offer.currency, locale);
   const trialing = offer.trial.days > 0;
-  const dueToday = offer.amount_upfront + (trialing ? offer.trial.amount : offer.recurring.amount);
   return (
     <section class="summary" aria-labelledby="summary-title">
       <h2 id="summary-title">{t('summary')}</h2>
@@ -43,7 +46,7 @@ export function OfferSummary({ offer, locale, t }: { offer: CheckoutView['offer'
         )}
         <div class="total">
           <dt>{t('due_today')}</dt>
-          <dd>{money(dueToday)}</dd>
+          <dd>{money(dueToday(offer))}</dd>
         </div>
         {trialing && (
           <div>

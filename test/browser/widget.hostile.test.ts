@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../harness/browser.ts';
-import { checkoutReady, contractSnippet, eventually, fillCheckout, merchantPage, useWidgetSuite, visitor } from '../harness/widget-site.ts';
+import { checkoutReady, continueAfterSuccess, contractSnippet, eventually, fillCheckout, merchantPage, useWidgetSuite, visitor } from '../harness/widget-site.ts';
 
 // 127.0.0.2 is loopback too, but the demo merchant allows only localhost and 127.0.0.1.
 const suite = useWidgetSuite({ allowed: '127.0.0.1', stranger: '127.0.0.2' });
@@ -29,6 +29,7 @@ async function subscribeInOverlay(page: Page, path: string): Promise<string> {
   const who = visitor(path.slice(1));
   await fillCheckout(frame, who);
   await frame.getByRole('button', { name: 'Subscribe' }).click();
+  await continueAfterSuccess(page);
   await page.waitForURL((url) => url.pathname === path && url.searchParams.has('checkout_session_id'));
   const id = new URL(page.url()).searchParams.get('checkout_session_id') ?? '';
   const session = await api('GET', `/v1/checkout_sessions/${id}`);

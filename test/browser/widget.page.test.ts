@@ -3,7 +3,7 @@
 // global, and an identified visitor (data-customer-reference + the hash the merchant's server signs).
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { attrs, checkoutReady, customerHash, embedSecret, eventually, fillCheckout, merchantPage, type PorteWindow, useWidgetSuite, visitor } from '../harness/widget-site.ts';
+import { attrs, checkoutReady, continueAfterSuccess, customerHash, embedSecret, eventually, fillCheckout, merchantPage, type PorteWindow, useWidgetSuite, visitor } from '../harness/widget-site.ts';
 
 /**
  * The README's stub: paste it BEFORE the script tag to call Porte.open()/Porte.on() before
@@ -158,6 +158,7 @@ ${button('Upgrade (wrong secret)', customerHash(reference, 'not-the-embed-secret
     await eventually(() => events.of('subscribed').length).toBe(1);
     const detail = events.of('subscribed')[0]?.detail;
     expect(detail.customer).toEqual({ id: customerId, reference });
+    await continueAfterSuccess(page);
     await page.waitForURL((url) => url.pathname === '/account' && url.searchParams.get('checkout_session_id') === detail.checkout_session);
 
     const subscriptions = await api('GET', `/v1/subscriptions?customer=${customerId}`);
