@@ -172,7 +172,7 @@ export async function confirmation(c: C, l: Loaded): Promise<Response> {
   });
 }
 
-/** Turns a submit outcome into a page or a redirect. Card fields are never echoed back. */
+/** Turns a submit outcome into a page or a redirect. */
 export async function respond(c: C, l: Loaded, outcome: SubmitOutcome, form?: CheckoutForm): Promise<Response> {
   const locale = localeOf(c, l.session);
   const embed = c.req.query('embed') === '1';
@@ -188,9 +188,14 @@ export async function respond(c: C, l: Loaded, outcome: SubmitOutcome, form?: Ch
       if (outcome.status !== 'complete') return message(c, locale, 'expired_title', 'expired_body', 410, l.merchant, l.session.cancelUrl);
       return outcome.redirect && !embed ? c.redirect(outcome.redirect, 303) : confirmation(c, l);
     case 'invalid': {
-      const { card_number: _n, card_cvc: _c, card_expiry: _e, iban: _i, csrf: _t, setup_intent: _s, ...kept } = form ?? ({} as CheckoutForm);
+      // What was typed comes back after an error in another field, the test gateway's card fields
+      // included (test mode only: real cards never reach Porte). After a decline the customer needs
+      // another card, so none of it is kept, and never the CVC.
+      const declined = outcome.formError === 'card_declined' || outcome.formError === 'authentication_failed';
+      const { card_number, card_cvc, card_expiry, iban, csrf: _t, setup_intent: _s, ...kept } = form ?? ({} as CheckoutForm);
+      const values: Record<string, string> = declined ? kept : { ...kept, card_number, card_expiry, card_cvc, iban };
       const status = outcome.formError === 'gateway_unavailable' ? 503 : 422;
-      return renderCheckout(c, l, { values: outcome.values ?? (kept as Record<string, string>), errors: outcome.errors, formError: outcome.formError ?? null, status });
+      return renderCheckout(c, l, { values: outcome.values ?? values, errors: outcome.errors, formError: outcome.formError ?? null, status });
     }
   }
 }

@@ -133,6 +133,7 @@ describe('hosted checkout in Chromium', () => {
     expect(await page.getByLabel('Last name').inputValue()).toBe('Lovelace');
     expect(await page.getByLabel('Country').inputValue()).toBe('FR');
     expect(await cardField.inputValue()).toBe('');
+    expect(await page.getByLabel('CVC', { exact: true }).inputValue()).toBe(''); // never kept after a decline
     await screenshot(page, 'checkout-declined');
     expect(await axeScan(page)).toEqual([]);
 
