@@ -13,7 +13,8 @@ const css = `:host{all:initial!important;display:block!important}
 iframe{display:block;border:0;width:100%;min-height:420px;background:transparent}
 .close{position:absolute;top:8px;right:8px;z-index:1;width:40px;height:40px;border-radius:50%;border:0;background:#fff;color:#1d2330;font:24px/1 system-ui,sans-serif;cursor:pointer;box-shadow:0 1px 4px rgba(0,0,0,.2)}
 .close:focus-visible{outline:3px solid var(--porte-accent,#3b5bdb);outline-offset:2px}
-.close[aria-disabled=true]{opacity:.4;cursor:not-allowed}`;
+.close[aria-disabled=true]{opacity:.4;cursor:not-allowed}
+.notice{margin:8px 0;padding:10px 14px;border-radius:8px;background:#fdecea;color:#b42318;font:15px/1.4 system-ui,sans-serif}`;
 
 function shadowHost(tag: string): { host: HTMLElement; root: ShadowRoot } {
   const host = document.createElement(tag);
@@ -22,6 +23,28 @@ function shadowHost(tag: string): { host: HTMLElement; root: ShadowRoot } {
   sheet.replaceSync(css);
   root.adoptedStyleSheets = [sheet];
   return { host, root };
+}
+
+const unavailable = {
+  en: 'Checkout is not available right now. Please try again later.',
+  fr: "Le paiement n'est pas disponible pour le moment. Veuillez réessayer plus tard.",
+};
+
+/**
+ * What a visitor sees when a checkout cannot start (the reason, for the merchant, is in the
+ * console): one neutral line after the element they used, replaced on the next failure.
+ */
+export function notice(anchor: Element, locale?: string): void {
+  const lang = (locale ?? navigator.language).startsWith('fr') ? 'fr' : 'en';
+  if (anchor.nextElementSibling?.localName === 'porte-notice') anchor.nextElementSibling.remove();
+  const { host, root } = shadowHost('porte-notice');
+  const line = document.createElement('p');
+  line.className = 'notice';
+  line.setAttribute('role', 'alert');
+  line.lang = lang;
+  line.textContent = unavailable[lang];
+  root.append(line);
+  anchor.after(host);
 }
 
 /** Asks the server, not the message, whether the session really completed. */
