@@ -4,7 +4,7 @@ import { client, type Harness, type HarnessFactory } from '../harness/types.ts';
 import { APP_ORIGIN, CARDS, card, formFields, offerBodies, openCheckout, postCheckout, shows } from './checkout.suite.ts';
 
 /** The value an <input name=…> was rendered with ('' when it has none). */
-const valueOf = (html: string, name: string): string => {
+const renderedValue = (html: string, name: string): string => {
   const input = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(html)?.[0] ?? '';
   return /\svalue="([^"]*)"/.exec(input)?.[1] ?? '';
 };
@@ -33,12 +33,12 @@ export function checkoutPagesSuite(factory: HarnessFactory): void {
       const typed = { payment_type: 'card', card_number: CARDS.declined, card_expiry: '1230', card_cvc: '123' };
       const missingCity = await submit(id, { ...formFields('kept@example.com', typed), city: '' });
       expect(missingCity.status).toBe(422);
-      expect([valueOf(missingCity.html, 'card_number'), valueOf(missingCity.html, 'card_expiry'), valueOf(missingCity.html, 'card_cvc')]).toEqual([CARDS.declined, '1230', '123']);
+      expect([renderedValue(missingCity.html, 'card_number'), renderedValue(missingCity.html, 'card_expiry'), renderedValue(missingCity.html, 'card_cvc')]).toEqual([CARDS.declined, '1230', '123']);
 
       const declined = await submit(id, formFields('kept@example.com', typed));
       expect(declined.status).toBe(422);
       shows(declined.html, 'Your card was declined.');
-      expect([valueOf(declined.html, 'card_number'), valueOf(declined.html, 'card_cvc'), valueOf(declined.html, 'city')]).toEqual(['', '', 'Paris']);
+      expect([renderedValue(declined.html, 'card_number'), renderedValue(declined.html, 'card_cvc'), renderedValue(declined.html, 'city')]).toEqual(['', '', 'Paris']);
     });
 
     it('reads the expiry however it is typed: 1230, 12/30, 12 / 2030', async () => {
