@@ -7,7 +7,8 @@ import { checkoutRoutes } from './checkout/routes.ts';
 import { stripeRoutes } from './checkout/stripe-routes.ts';
 import { customerRoutes } from './customers/routes.ts';
 import { type Deps, jsonLogger } from './deps.ts';
-import { Api, MAX_BODY_BYTES } from './http/api.ts';
+import { Api } from './http/api.ts';
+import { bodyLimits } from './http/body-limit.ts';
 import { secretKeyAuth } from './http/auth.ts';
 import type { AppEnv } from './http/env.ts';
 import { ApiError } from './http/errors.ts';
@@ -65,6 +66,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     return c.json(body, apiErr.status);
   });
 
+  // Before any route: no handler reads more of a body than its area's byte limit.
+  app.use(bodyLimits());
+
   app.notFound((c) => c.json(apiError(404, 'route_not_found', `No route ${c.req.method} ${c.req.path}.`, 'not_found').toJSON(), 404));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
@@ -75,13 +79,6 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   openApiRoutes(app, api);
 
   // The merchant REST API: server-to-server only, so no CORS headers are ever sent from here.
-  // Size limit from Content-Length (cheap: no stream wrapping); readJson re-checks chunked bodies.
-  app.use('/v1/*', async (c, next) => {
-    if (Number(c.req.header('Content-Length') ?? 0) > MAX_BODY_BYTES) {
-      throw apiError(413, 'body_too_large', 'The request body is larger than 100 KB.', 'invalid_request_error');
-    }
-    await next();
-  });
   app.use('/v1/*', secretKeyAuth, idempotency);
   customerRoutes(api);
   checkoutRoutes(api);
