@@ -13,6 +13,7 @@ import { secretKeyAuth } from './http/auth.ts';
 import type { AppEnv } from './http/env.ts';
 import { ApiError } from './http/errors.ts';
 import { idempotency } from './http/idempotency.ts';
+import { loggedPath } from './http/log-path.ts';
 import { offerRoutes } from './offers/routes.ts';
 import { openApiRoutes } from './openapi/routes.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
@@ -41,7 +42,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       msg: 'request',
       request_id: requestId,
       method: c.req.method,
-      path: c.req.path,
+      path: loggedPath(c),
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
       merchant: c.var.merchant?.id,
@@ -58,7 +59,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     else if (error instanceof HTTPException && error.status < 500) {
       apiErr = apiError(error.status === 413 ? 413 : 400, 'request_invalid', error.message || 'Bad request.', 'invalid_request_error');
     } else {
-      (deps.log ?? jsonLogger)({ level: 'error', msg: 'unhandled error', request_id: c.var.requestId, method: c.req.method, path: c.req.path, error: String(error instanceof Error ? (error.stack ?? error.message) : error) });
+      (deps.log ?? jsonLogger)({ level: 'error', msg: 'unhandled error', request_id: c.var.requestId, method: c.req.method, path: loggedPath(c), error: String(error instanceof Error ? (error.stack ?? error.message) : error) });
       apiErr = apiError(500, 'internal_error', 'Something went wrong on our side; it is safe to retry.', 'api_error');
     }
     const body = apiErr.toJSON();
