@@ -4,6 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKOFF_SECONDS, deliverDue, deliveryOptions } from '../../server/webhooks/delivery.ts';
 import { nodeHarness } from '../harness/node.ts';
+import { startReceiver } from '../harness/receiver.ts';
 import { client } from '../harness/types.ts';
 
 interface Received {
@@ -96,6 +97,26 @@ describe('webhook delivery from the outbox', () => {
     expect((await api('POST', `/v1/webhook_endpoints/${ep.body.id}/deliveries/${first.id}/resend`)).status).toBe(200);
     await deliverDue(h.deps.db, clock, deliveryOptions(h.deps));
     expect(r.received.at(-1)?.id).toBe(first.event);
+  });
+
+  it("puts the event's own time in the body's timestamp, not the time it was sent", async () => {
+    const m = await h.merchant();
+    const api = client(h, m.secretKey);
+    const hook = await startReceiver();
+    try {
+      hook.secret = (await api('POST', '/v1/webhook_endpoints', { url: hook.url, events: ['customer.created'] })).body.secret;
+      const happened = new Date(now.getTime());
+      const customer = await api('POST', '/v1/customers', { email: 'when@example.com' });
+      // Delivered ten minutes later (the receiver was down, the loop was busy…).
+      now = new Date(now.getTime() + 10 * 60 * 1000);
+      await deliverDue(h.deps.db, clock, deliveryOptions(h.deps));
+      expect(await hook.waitFor([...hook.events.keys()], Date.now() + 5000)).toEqual([]);
+      const [event] = hook.events.values();
+      expect(event).toMatchObject({ type: 'customer.created', timestamp: happened.toISOString() });
+      expect((event?.data as { id: string }).id).toBe(customer.body.id);
+    } finally {
+      await hook.close();
+    }
   });
 
   it('gives up after about three days and marks the endpoint failing', async () => {
