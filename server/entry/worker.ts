@@ -14,6 +14,7 @@ export interface Env {
   PORTE_SEED?: string;
   PORTE_LOG?: string;
   PORTE_WEBHOOK_ALLOW_PRIVATE?: string;
+  PORTE_RECOVERY_MS?: string;
   STRIPE_SECRET_KEY?: string;
   STRIPE_PUBLISHABLE_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
@@ -28,7 +29,12 @@ function setup(env: Env, origin: string) {
     const allow = env.PORTE_WEBHOOK_ALLOW_PRIVATE;
     // No egress on Workers: host names cannot be resolved here, and Cloudflare's egress reaches no
     // private network; literal private addresses are still refused (webhooks/destination.ts).
-    const config = { publicUrl, stripe, webhookAllowPrivate: allow === undefined || allow === '' ? undefined : allow === '1' || allow === 'true' };
+    const config = {
+      publicUrl,
+      stripe,
+      webhookAllowPrivate: allow === undefined || allow === '' ? undefined : allow === '1' || allow === 'true',
+      recoveryMs: env.PORTE_RECOVERY_MS ? Number(env.PORTE_RECOVERY_MS) : undefined,
+    };
     const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config, log: env.PORTE_LOG === '0' ? undefined : jsonLogger };
     const seeded =
       env.PORTE_SEED === '0'

@@ -1,6 +1,7 @@
 // The 24 h Idempotency-Key window, with the injected clock moved past it (Node: the clock is a
 // dependency; the Workers entry uses the real one).
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sha256Hex } from '../../server/lib/crypto.ts';
 import { nodeHarness } from '../harness/node.ts';
 import { client } from '../harness/types.ts';
 
@@ -35,4 +36,36 @@ it('replays within 24 h; after 24 h the same key is a fresh request, whatever it
   const again = await api('POST', '/v1/customers', body, headers);
   expect([again.headers.get('Idempotent-Replayed'), again.body.id]).toEqual(['true', after.body.id]);
   expect((await api('GET', '/v1/customers')).body.data).toHaveLength(2);
+});
+
+it('takes over a key left pending by a crash after the configured recovery time; an applied one is never run twice', async () => {
+  const clock = { now: new Date('2026-11-25T10:00:00Z') };
+  const fast = await nodeHarness({ clock: () => clock.now, config: { publicUrl: 'http://porte.test', recoveryMs: 5_000 } });
+  try {
+    const m = await fast.merchant();
+    const api = client(fast, m.secretKey);
+    const body = JSON.stringify({ email: 'crashed@example.com' });
+    const hash = await sha256Hex(`POST /v1/customers\n${body}`);
+    // What a server killed mid-request leaves: a pending key, written (applied) or not.
+    for (const [key, applied] of [['never-written', 0], ['written', 1]] as const) {
+      await fast.deps.db.run("INSERT INTO idempotency_keys (merchant_id, key, request_hash, status, applied, created_at) VALUES (?, ?, ?, 'pending', ?, ?)", [
+        m.id,
+        key,
+        hash,
+        applied,
+        clock.now.toISOString(),
+      ]);
+    }
+    const retry = (key: string) => api('POST', '/v1/customers', body, { 'Idempotency-Key': key });
+    clock.now = new Date(clock.now.getTime() + 4_000);
+    expect((await retry('never-written')).body.error.code).toBe('idempotency_key_in_use');
+    expect((await retry('written')).body.error.code).toBe('idempotency_key_in_use');
+    clock.now = new Date(clock.now.getTime() + 2_000);
+    expect((await retry('never-written')).status).toBe(201);
+    const applied = await retry('written');
+    expect([applied.status, applied.body.error.code]).toEqual([409, 'idempotency_key_applied']);
+    expect((await api('GET', '/v1/customers')).body.data).toHaveLength(1);
+  } finally {
+    await fast.close();
+  }
 });
