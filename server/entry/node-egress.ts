@@ -30,7 +30,9 @@ export const nodeEgress: Egress = {
         (res) => {
           // Only the status matters to the caller; the body is discarded.
           res.resume();
-          resolve(new Response(null, { status: res.statusCode && res.statusCode >= 200 ? res.statusCode : 502 }));
+          // A status Response cannot carry (a broken server's 600) must not throw in this callback.
+          const status = res.statusCode ?? 0;
+          resolve(new Response(null, { status: status >= 200 && status <= 599 ? status : 502 }));
         },
       );
       req.on('error', reject);
