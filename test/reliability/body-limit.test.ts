@@ -102,6 +102,7 @@ it('answers 413 to a chunked 50 MB body on every route that reads one, and memor
   } finally {
     clearInterval(sampler);
   }
+  console.log(JSON.stringify({ bodyLimit: { routes: routes.length, rssBeforeMB: +(before / MB).toFixed(1), rssPeakMB: +(peak / MB).toFixed(1) } }));
   expect((peak - before) / MB).toBeLessThan(20);
   // Still serving.
   expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
