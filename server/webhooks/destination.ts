@@ -19,7 +19,10 @@ export function allowsPrivateWebhooks(config: Config): boolean {
 }
 
 const bare = (hostname: string): string => hostname.replace(/^\[|\]$/g, '');
-const isLocalName = (hostname: string): boolean => hostname === 'localhost' || hostname.endsWith('.localhost');
+const isLocalName = (hostname: string): boolean => {
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  return name === 'localhost' || name.endsWith('.localhost');
+};
 
 /** True for anything that is not a public unicast address (IPv4-mapped IPv6 judged as its IPv4). */
 export function isPrivateAddress(address: string): boolean {
@@ -52,7 +55,7 @@ export async function checkDestination(url: string, allowPrivate: boolean, egres
   }
   // WHATWG URL parsing has already turned 2130706433, 0x7f.1 or 127.1 into 127.0.0.1.
   if (ipaddr.isValid(hostname)) return isPrivateAddress(hostname) ? refused(hostname) : { ok: true, address: hostname };
-  if (isLocalName(hostname.toLowerCase())) return refused(hostname);
+  if (isLocalName(hostname)) return refused(hostname);
   if (!egress) return { ok: true };
   let addresses: string[];
   try {

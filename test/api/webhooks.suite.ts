@@ -49,6 +49,7 @@ export function webhooksSuite(factory: HarnessFactory): void {
         'http://127.8.9.10/hook',
         'http://localhost:3000/hook',
         'http://api.localhost/hook',
+        'http://LOCALHOST.:3000/hook',
         'http://10.0.0.7/hook',
         'http://172.16.5.4/hook',
         'http://172.31.255.254/hook',
