@@ -7,6 +7,11 @@ export interface Config {
   readonly stripe?: { secretKey?: string; publishableKey?: string; webhookSecret?: string };
   /** Where the Stripe SDK connects: tests point it at a local Stripe-protocol server. */
   readonly stripeApi?: { host: string; port: number; protocol: 'http' | 'https'; timeoutMs?: number };
+  /**
+   * PBKDF2-SHA256 iterations for new password hashes (and for re-hashing weaker ones at login).
+   * The entry sets what its runtime allows: 600k on Node (OWASP), 100k on Workers (its cap and the default).
+   */
+  readonly passwordIterations?: number;
 }
 
 /** Everything `createApp` needs. The app reads no environment: entries build this. */

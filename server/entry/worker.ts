@@ -24,7 +24,7 @@ function setup(env: Env, origin: string) {
   if (!cached) {
     const publicUrl = (env.PORTE_PUBLIC_URL ?? origin).replace(/\/$/, '');
     const stripe = { secretKey: env.STRIPE_SECRET_KEY, publishableKey: env.STRIPE_PUBLISHABLE_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET };
-    const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config: { publicUrl, stripe }, log: env.PORTE_LOG === '0' ? undefined : jsonLogger };
+    const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config: { publicUrl, stripe, passwordIterations: 100_000 /* Workers' WebCrypto refuses more */ }, log: env.PORTE_LOG === '0' ? undefined : jsonLogger };
     const seeded =
       env.PORTE_SEED === '0'
         ? Promise.resolve()

@@ -68,6 +68,10 @@ export async function workerdHarness(): Promise<Harness> {
       });
       return (await res.json()) as TestMerchant;
     },
+    async sql<T>(query: string, params: (string | number | null)[] = []) {
+      const res = await request('/__test/sql', { method: 'POST', body: JSON.stringify({ query, params }) });
+      return (await res.json()) as T[];
+    },
     async scheduled() {
       const worker = await mf.getWorker();
       await worker.scheduled({ cron: '* * * * *' });
