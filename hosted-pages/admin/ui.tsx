@@ -74,31 +74,38 @@ export function Layout({ shell, title, children, heading }: { shell: Shell; titl
       <a class="skip" href="#main">{t('skip')}</a>
       <div class="shell">
         <header class="side">
-          <div>
-            <p class="brand">{t('app_name')}</p>
-            <p class="merchant-name">
-              {shell.merchant.name}
-              {shell.merchant.mode === 'test' && <span class="test-banner">{t('test_mode')}</span>}
-            </p>
+          {/* Phones: the menu folds behind this checkbox's label, which works without script. */}
+          <input type="checkbox" id="menu-toggle" class="menu-toggle" aria-controls="side-menu" />
+          <div class="side-top">
+            <div>
+              <p class="brand">{t('app_name')}</p>
+              <p class="merchant-name">
+                {shell.merchant.name}
+                {shell.merchant.mode === 'test' && <span class="test-banner">{t('test_mode')}</span>}
+              </p>
+            </div>
+            <label for="menu-toggle" class="menu-button">{t('menu')}</label>
           </div>
-          <nav aria-label={t('nav_label')}>
-            <ul>
-              {items
-                .filter((i) => !i.owner || shell.user.role === 'owner')
-                .map((i) => (
-                  <li key={i.key}>
-                    <a href={i.href} aria-current={nav === i.key ? 'page' : undefined}>{t(i.label)}</a>
-                  </li>
-                ))}
-            </ul>
-          </nav>
-          <div class="foot">
-            <LangSwitch locale={shell.locale} hrefs={shell.langHref} label={t('language')} />
-            <span>{t('signed_in_as', { email: shell.user.email })}</span>
-            <form method="post" action="/admin/logout">
-              <Csrf value={shell.csrf} />
-              <button type="submit">{t('logout')}</button>
-            </form>
+          <div class="side-menu" id="side-menu">
+            <nav aria-label={t('nav_label')}>
+              <ul>
+                {items
+                  .filter((i) => !i.owner || shell.user.role === 'owner')
+                  .map((i) => (
+                    <li key={i.key}>
+                      <a href={i.href} aria-current={nav === i.key ? 'page' : undefined}>{t(i.label)}</a>
+                    </li>
+                  ))}
+              </ul>
+            </nav>
+            <div class="foot">
+              <LangSwitch locale={shell.locale} hrefs={shell.langHref} label={t('language')} />
+              <span>{t('signed_in_as', { email: shell.user.email })}</span>
+              <form method="post" action="/admin/logout">
+                <Csrf value={shell.csrf} />
+                <button type="submit">{t('logout')}</button>
+              </form>
+            </div>
           </div>
         </header>
         <main id="main" class="content" tabIndex={-1}>

@@ -3,6 +3,7 @@
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, type Harness, type HarnessFactory, type TestMerchant } from '../harness/types.ts';
+import { CARDS, card, formFields, openCheckout, postCheckout } from './checkout.suite.ts';
 
 const ORIGIN = 'http://porte.test';
 
@@ -67,7 +68,7 @@ export function adminSuite(factory: HarnessFactory): void {
       h = await factory();
       m = await h.merchant();
       agent = await signIn(h, m);
-    }, 60_000);
+    }, 120_000); // workerd: wrangler migrations + Miniflare start take ~45 s on a loaded 2-core machine
     afterAll(() => h?.close());
 
     it('creates a customer from the form, shows it in the list and gives a portal link; the API agrees', async () => {
@@ -108,6 +109,30 @@ export function adminSuite(factory: HarnessFactory): void {
       expect(edited.headers.get('location')).toBe(`/admin/customers/${id}`);
       expect((await api('GET', `/v1/customers/${id}`)).body).toMatchObject({ last_name: 'Edited', reference: 'EDITED-1', auto_billing: true, payment_method: { type: 'none' }, billing_address: { city: 'Springfield', country: 'US' } });
       expect(await (await agent.send(`/admin/customers/${id}`)).text()).toContain('Changes saved.');
+    });
+
+    it("the subscribers list shows each customer's plan (current offer) and its status", async () => {
+      const shop = await h.merchant();
+      const owner = await signIn(h, shop);
+      const api = client(h, shop.secretKey);
+      expect((await api('POST', '/v1/offers', { reference: 'gold-monthly', name: 'Gold plan', currency: 'EUR', recurring: { amount: 1900, interval: 'month' }, trial: { days: 7 } })).status).toBe(201);
+      const session = (await api('POST', '/v1/checkout_sessions', { offer: 'gold-monthly', success_url: 'http://localhost:3000/ok', cancel_url: 'http://localhost:3000/back' })).body;
+      const { csrf } = await openCheckout(h, session.id);
+      expect((await postCheckout(h, `/checkout/${session.id}`, { csrf, ...formFields('subscriber@example.com', card(CARDS.ok)) })).status).toBe(303);
+      expect((await api('POST', '/v1/customers', { email: 'browser@example.com', last_name: 'Browser' })).status).toBe(201);
+
+      const html = await (await owner.send('/admin/customers')).text();
+      const head = /<thead>([\s\S]*?)<\/thead>/.exec(html)?.[1] ?? '';
+      expect(head).toMatch(/<th scope="col">Plan<\/th><th scope="col">Status<\/th>/);
+      const row = (email: string) => new RegExp(`<tr[^>]*data-customer="cus_\\w+">(?:(?!</tr>)[\\s\\S])*${email.replace('.', '\\.')}(?:(?!</tr>)[\\s\\S])*</tr>`).exec(html)?.[0] ?? '';
+      const subscriber = row('subscriber@example.com');
+      expect(subscriber).toContain('<td class="plan" data-label="Plan">Gold plan</td>');
+      expect(subscriber).toContain('<td class="status" data-label="Status"><span class="badge okb">Trial</span></td>');
+      expect(row('browser@example.com')).toContain('<td class="plan" data-label="Plan"><span class="muted">None</span></td><td class="status" data-label="Status"></td>');
+      // In French too.
+      const fr = await (await owner.send('/admin/customers?locale=fr')).text();
+      expect(fr).toContain('<th scope="col">Formule</th><th scope="col">Statut</th>');
+      expect(fr).toContain(`<span class="badge okb">À l'essai</span>`);
     });
 
     it('creates an offer and a pricing table from their forms, and rolls the embed secret', async () => {
