@@ -75,6 +75,7 @@ input[aria-invalid=true],select[aria-invalid=true],textarea[aria-invalid=true]{b
 @media(max-width:640px){.row,.row3{grid-template-columns:1fr}}
 fieldset{border:1px solid var(--line);border-radius:var(--radius);padding:14px 16px 4px;margin:0 0 16px;min-width:0}
 legend{font-weight:700;padding:0 6px}
+fieldset.bare{border:0;padding:0;margin:0 0 8px}
 .choice{display:flex;gap:8px;align-items:flex-start;margin:0 0 10px;font-weight:400;font-size:1rem}
 .choice input{margin-top:5px;width:auto}
 form:not(:has(#billing-auto:checked)) .cascade-auto,form:not(:has(#billing-manual:checked)) .cascade-manual,form:not(:has(#gw-stripe:checked)) .cascade-stripe,form:has(#f-events-all:checked) .event-types{display:none}

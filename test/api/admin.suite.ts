@@ -157,6 +157,18 @@ export function adminSuite(factory: HarnessFactory): void {
       expect(after).not.toBe(before);
     });
 
+    it('settings name each section once: no visible label or legend repeats the heading above it', async () => {
+      const html = await (await agent.send('/admin/settings')).text();
+      const headings = [...html.matchAll(/<h2 id="h-[\w-]+">([^<]+)<\/h2>/g)].map((m) => m[1] ?? '');
+      expect(headings).toEqual(expect.arrayContaining(['Allowed origins', 'Embed secret', 'Payment gateway']));
+      for (const heading of headings) {
+        const visible = [...html.matchAll(/<(label|legend)([^>]*)>([^<]*)</g)].filter((m) => (m[3] ?? '').trim() === heading && !(m[2] ?? '').includes('sr-only'));
+        expect(visible.map((m) => m[0]), heading).toEqual([]);
+      }
+      // Still labelled for screen readers.
+      expect(html).toMatch(/<label for="f-origins" class="sr-only">Allowed origins<\/label>/);
+    });
+
     it('rolls the secret key in one batch: the old one stops working, the new one works', async () => {
       const _csrf = await agent.token('/admin/settings');
       const page = await (await agent.send('/admin/settings/secret-key/roll', { _csrf })).text();
