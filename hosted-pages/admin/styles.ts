@@ -40,7 +40,7 @@ a{color:var(--link)}
 table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}
 table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)}
 table.stack tr{padding:10px 0;border-bottom:1px solid var(--line)}
-table.stack td{border:0;padding:2px 0}
+table.stack td{border:0;padding:2px 0}table.stack td:empty{display:none}
 dl.details{grid-template-columns:minmax(0,1fr);gap:0}dl.details dd{margin-bottom:8px}
 table.stack td[data-label]::before{content:attr(data-label);display:block;font-size:.8rem;font-weight:600;color:var(--muted)}
 }
