@@ -9,13 +9,16 @@
  */
 import Stripe from 'stripe';
 import { GatewayUnavailable } from './port.ts';
+import { outcomeOf } from './stripe-outcomes.ts';
 import type {
+  ChargeInput,
   ChargeResult,
   ConfirmInput,
   ConfirmResult,
   PaymentGateway,
   PreparedCollection,
   PrepareInput,
+  RetrieveInput,
   TokenizedMethod,
 } from './port.ts';
 
@@ -32,6 +35,8 @@ export interface StripeGatewayOptions {
 export interface StripeWebhookEvent {
   id: string;
   type: string;
+  /** The event's object: a SetupIntent, PaymentIntent, Mandate… (`kind` is Stripe's `object`). */
+  object: { kind: string; id: string; status: string | null; customer: string | null; paymentMethod: string | null };
   setupIntentId?: string;
   metadata?: Record<string, string>;
 }
@@ -187,8 +192,19 @@ export function stripeGateway(options: StripeGatewayOptions): StripeGateway {
       throw new StripeWebhookSignatureError(messageOf(error));
     }
     // Every event type has its own object shape; only these generic fields matter to Porte.
-    const object = event.data.object as { object?: unknown; id?: unknown; metadata?: unknown };
-    const result: StripeWebhookEvent = { id: event.id, type: event.type };
+    const object = event.data.object as { object?: unknown; id?: unknown; metadata?: unknown; status?: unknown; customer?: unknown; payment_method?: unknown };
+    const idOf = (v: unknown): string | null => (typeof v === 'string' ? v : v && typeof v === 'object' && 'id' in v && typeof v.id === 'string' ? v.id : null);
+    const result: StripeWebhookEvent = {
+      id: event.id,
+      type: event.type,
+      object: {
+        kind: typeof object.object === 'string' ? object.object : '',
+        id: idOf(object.id) ?? '',
+        status: typeof object.status === 'string' ? object.status : null,
+        customer: idOf(object.customer),
+        paymentMethod: idOf(object.payment_method),
+      },
+    };
     if (object.object === 'setup_intent' && typeof object.id === 'string') result.setupIntentId = object.id;
     if (object.metadata && typeof object.metadata === 'object') {
       result.metadata = Object.fromEntries(Object.entries(object.metadata).filter((e): e is [string, string] => typeof e[1] === 'string'));
@@ -196,11 +212,87 @@ export function stripeGateway(options: StripeGatewayOptions): StripeGateway {
     return result;
   }
 
-  // Scaffold until the Stripe billing work lands: an unknown outcome is the one answer that can
-  // never make the engine charge twice or assume a payment.
-  const charge = async (): Promise<ChargeResult> => ({ status: 'unknown', message: 'Stripe off-session charges are not wired yet.' });
-  const retrieve = async (): Promise<ChargeResult> => ({ status: 'unknown', message: 'Stripe off-session charges are not wired yet.' });
+  /**
+   * One off-session PaymentIntent per payment attempt, created and confirmed in one call under the
+   * attempt's idempotency key (the SDK's own retries reuse it). The key is also kept in the
+   * PaymentIntent's metadata, so `retrieve` can find the charge after Stripe forgot the key.
+   */
+  async function charge(input: ChargeInput): Promise<ChargeResult> {
+    try {
+      const pi = await stripe.paymentIntents.create(
+        {
+          amount: input.amount,
+          currency: input.currency.toLowerCase(),
+          ...(input.gatewayCustomerId ? { customer: input.gatewayCustomerId } : {}),
+          payment_method: input.method.gatewayRef,
+          // Only the saved method's type: no redirect-based method can sneak in without a return_url.
+          allowed_payment_method_types: [input.method.type],
+          confirm: true,
+          off_session: true,
+          description: input.description,
+          metadata: { ...input.metadata, [CHARGE_KEY]: input.idempotencyKey },
+        },
+        { idempotencyKey: input.idempotencyKey },
+      );
+      return outcomeOf(pi);
+    } catch (error) {
+      return chargeFailure(error);
+    }
+  }
+
+  /**
+   * What became of an attempt. With its PaymentIntent id: read it. Without one (the answer was
+   * lost): look for the PaymentIntent carrying the attempt's key among the customer's, then send the
+   * very same create again under the same idempotency key. That is safe: within 24 h Stripe
+   * answers a repeated key with the stored first response instead of executing it again (and
+   * refuses it with other parameters, so nothing different can be charged under it); after 24 h
+   * the search has already found any PaymentIntent made under the key, so a create that runs now
+   * is the first one for this attempt — exactly what the engine would send next anyway.
+   */
+  async function retrieve(input: RetrieveInput): Promise<ChargeResult> {
+    try {
+      if (input.paymentId) return outcomeOf(await stripe.paymentIntents.retrieve(input.paymentId));
+      const customer = input.charge.gatewayCustomerId;
+      if (customer) {
+        let seen = 0;
+        for await (const pi of stripe.paymentIntents.list({ customer, limit: 100 })) {
+          if (pi.metadata?.[CHARGE_KEY] === input.idempotencyKey) return outcomeOf(pi);
+          if (++seen >= LOOKUP_LIMIT) break;
+        }
+      }
+    } catch (error) {
+      return chargeFailure(error);
+    }
+    return charge(input.charge);
+  }
+
   return { kind: 'stripe', prepare, confirm, verifyWebhook, charge, retrieve };
+}
+
+/** Metadata key holding the attempt's idempotency key on every PaymentIntent Porte creates. */
+const CHARGE_KEY = 'porte_charge_key';
+/** How many of a customer's PaymentIntents `retrieve` reads, newest first, looking for an attempt. */
+const LOOKUP_LIMIT = 500;
+
+/**
+ * A thrown Stripe error as a charge outcome. A 402 carries the PaymentIntent, whose status says
+ * everything; what Stripe refused before executing (bad parameters, a missing payment method) is a
+ * failure no retry fixes; anything that may or may not have executed is `unknown`.
+ */
+function chargeFailure(error: unknown): ChargeResult {
+  if (error instanceof Stripe.errors.StripeCardError) {
+    const pi = error.payment_intent;
+    if (pi) return outcomeOf(pi);
+    return { status: 'failed', paymentId: null, code: error.code ?? 'card_declined', ...(error.decline_code ? { declineCode: error.decline_code } : {}), hard: false, message: error.message };
+  }
+  if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 400) {
+    return { status: 'failed', paymentId: null, code: error.code ?? 'invalid_request', hard: true, message: error.message };
+  }
+  if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
+    return { status: 'failed', paymentId: null, code: error.code ?? 'resource_missing', hard: true, message: error.message };
+  }
+  // Timeouts, connection errors, 5xx, 409 (key still executing), 429, authentication: nothing may be assumed.
+  return { status: 'unknown', message: messageOf(error) };
 }
 
 function tokenized(pm: Stripe.PaymentMethod | null, customer: string | null): ConfirmResult {
