@@ -182,8 +182,10 @@ function checkValue(spec: Spec, value: Json, param: string): Reply | null {
   }
   const o = asObject(value);
   if (!o) return invalid(`Invalid object`, { param });
+  const unknown = check(spec.object, o, param);
+  if (unknown) return unknown;
   for (const name of spec.required ?? []) {
     if (o[name] === undefined) return invalid(`Missing required param: ${param}[${name}].`, { code: 'parameter_missing', param: `${param}[${name}]` });
   }
-  return check(spec.object, o, param);
+  return null;
 }
