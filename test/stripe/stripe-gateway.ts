@@ -1,6 +1,7 @@
 // A merchant on the Stripe gateway, for the checkout tests that go through the real `stripe` SDK:
 // a node harness pointed at a local Stripe-protocol server (fake-stripe-server.ts), one merchant
-// switched to `gateway = 'stripe'`, and its offer `pro` (EUR 29.00 a month).
+// switched to `gateway = 'stripe'`, and its offer `pro` (EUR 29.00 a month). The fake server sends
+// its signed events to the app's `POST /webhooks/stripe`, as Stripe would.
 import { afterAll, beforeAll, expect } from 'vitest';
 import { nodeHarness } from '../harness/node.ts';
 import { client, type TestMerchant } from '../harness/types.ts';
@@ -36,6 +37,12 @@ async function merchantOn(stripe: FakeStripeServer): Promise<StripeGatewayMercha
       stripe: { secretKey: 'sk_test_porte', publishableKey: STRIPE_PK, webhookSecret: STRIPE_WEBHOOK_SECRET },
       stripeApi: { host: stripe.host, port: stripe.port, protocol: stripe.protocol },
     },
+  });
+  // Stripe's events reach the app's endpoint, signed by the fake server with the webhook secret.
+  stripe.addWebhookEndpoint({
+    url: `${STRIPE_ORIGIN}/webhooks/stripe`,
+    secret: STRIPE_WEBHOOK_SECRET,
+    transport: (url, init) => h.request(new URL(url).pathname, init),
   });
   const m = await h.merchant();
   await h.deps.db.run("UPDATE merchants SET gateway = 'stripe' WHERE id = ?", [m.id]);
