@@ -70,7 +70,7 @@ const refOf = (deps: Deps, merchantId: string, customerId: string) =>
  */
 async function completePortalChange(deps: Deps, merchant: Merchant, gateway: PaymentGateway, event: StripeWebhookEvent, customerId: string): Promise<void> {
   const customer = await customerRepository(deps.db).byId(merchant.id, customerId);
-  if (!customer || customer.status !== 'active') return;
+  if (customer?.status !== 'active') return;
   const ref = await refOf(deps, merchant.id, customer.id);
   const result = await gateway.confirm({
     idempotencyBase: '',
