@@ -11,6 +11,7 @@ import { sign, verifySignature } from '../lib/secrets.ts';
 import { type Merchant, merchantRepository } from '../merchants/repository.ts';
 import { GatewayUnavailable, type PaymentGateway } from '../gateways/port.ts';
 import { gatewayFor } from '../gateways/select.ts';
+import { dueToday } from './first-payment.ts';
 import { loadOffer } from './offer.ts';
 import { renderPage } from './render.ts';
 import { type CheckoutSession, checkoutRepository } from './repository.ts';
@@ -117,7 +118,7 @@ async function renderCheckout(c: C, l: Loaded, extra: { values?: Record<string, 
     countries: countryOptions(locale),
     gateway:
       prepared.gateway === 'stripe' && prepared.publishableKey && prepared.clientSecret
-        ? { kind: 'stripe', publishableKey: prepared.publishableKey, clientSecret: prepared.clientSecret }
+        ? { kind: 'stripe', publishableKey: prepared.publishableKey, clientSecret: prepared.clientSecret, intent: prepared.intent ?? 'setup' }
         : { kind: 'test' },
     embedded: c.req.query('embed') === '1',
     embedOrigin: l.session.embedOrigin,

@@ -7,15 +7,20 @@ import { type Customer, customerRepository, toJson as customerJson } from '../cu
 import { sql } from '../db/port.ts';
 import type { Deps } from '../deps.ts';
 import { guardedEventStatement } from '../events/outbox.ts';
-import type { PaymentGateway } from '../gateways/port.ts';
+import type { ChargeInput, PaymentGateway } from '../gateways/port.ts';
 import type { StripeWebhookEvent } from '../gateways/stripe.ts';
 import { type Merchant, merchantRepository } from '../merchants/repository.ts';
 import { savePaymentMethod } from '../portal/changes.ts';
 import type { CheckoutDetails } from './complete.ts';
 import { finalizeOnce } from './complete.ts';
+import { chargeFirst } from './first-payment.ts';
+import { settleFirstPayment } from './first-settle.ts';
 import { loadOffer } from './offer.ts';
 import { checkoutRepository } from './repository.ts';
 import { effectiveStatus } from './service.ts';
+
+/** `retrieve` with a known payment id only reads it; the charge it would otherwise re-send is unused. */
+const READ_ONLY: ChargeInput = { idempotencyKey: '', amount: 0, currency: 'eur', method: { type: 'card', gatewayRef: '' }, gatewayCustomerId: null, description: '', metadata: {} };
 
 export async function handleStripeEvent(deps: Deps, merchant: Merchant, gateway: PaymentGateway, event: StripeWebhookEvent): Promise<void> {
   const meta = event.metadata ?? {};
@@ -30,6 +35,18 @@ export async function handleStripeEvent(deps: Deps, merchant: Merchant, gateway:
       // SetupIntent is still processing); for a card this is a failed attempt the page already showed.
       if (event.failedPaymentMethod) return paymentMethodFailed(deps, merchant, event.failedPaymentMethod, event.failureCode ?? 'setup_failed');
       return;
+    case 'payment_intent.succeeded':
+    case 'payment_intent.processing':
+    case 'payment_intent.payment_failed': {
+      // A first payment at checkout: completes the checkout if the page never came back, and settles
+      // a SEPA debit that was still processing. Renewal charges need no event: the billing run asks
+      // the gateway (retrieve) about every attempt it has not settled yet.
+      if (!meta.porte_checkout_session) return;
+      await completeCheckout(deps, meta.porte_checkout_session, gateway);
+      const r = await gateway.retrieve({ idempotencyKey: '', paymentId: event.object.id, charge: READ_ONLY });
+      if (r.status !== 'not_found') await settleFirstPayment(deps, merchant, event.object.id, r);
+      return;
+    }
     case 'mandate.updated':
       if (event.object.status === 'inactive' && event.object.paymentMethod) return paymentMethodFailed(deps, merchant, event.object.paymentMethod, 'mandate_inactive');
       return;
@@ -43,16 +60,18 @@ async function completeCheckout(deps: Deps, sessionId: string, gateway: PaymentG
   const merchant = await merchantRepository(deps.db).byId(session.merchantId);
   const offer = merchant && (await loadOffer(deps.db, merchant.id, session.offerId));
   if (!merchant || !offer) return;
-  // The SetupIntent is re-read from Stripe by the adapter: the webhook body is only a hint.
+  // The intent is re-read from Stripe by the adapter: the webhook body is only a hint.
   const result = await gateway.confirm({
     idempotencyBase: session.id,
     state: session.gatewayState,
-    fields: { setup_intent: session.gatewayState.setup_intent ?? '' },
+    fields: { setup_intent: session.gatewayState.setup_intent ?? '', payment_intent: session.gatewayState.payment_intent ?? '' },
     returnUrl: '',
   });
   if (result.status !== 'succeeded') return;
+  const first = await chargeFirst(deps, gateway, session, offer, result);
+  if (first.kind === 'refused') return;
   const details = JSON.parse(session.gatewayState.details) as CheckoutDetails;
-  await finalizeOnce(deps, merchant, session, offer, details, result.method, result.gatewayCustomerId, 'stripe');
+  await finalizeOnce(deps, merchant, session, offer, details, result.method, result.gatewayCustomerId, 'stripe', first.kind === 'paid' ? first.payment : undefined);
 }
 
 interface Ref {

@@ -74,7 +74,7 @@ export class StripeWebhookSignatureError extends Error {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** Card and SEPA Direct Debit are the two methods Porte can bill off-session and describe to merchants. */
-const METHOD_TYPES: Stripe.SetupIntentCreateParams.AllowedPaymentMethodType[] = ['card', 'sepa_debit'];
+const METHOD_TYPES: ('card' | 'sepa_debit')[] = ['card', 'sepa_debit'];
 const AUTHENTICATION_CODES = new Set(['setup_intent_authentication_failure', 'authentication_required']);
 
 export function stripeGateway(options: StripeGatewayOptions): StripeGateway {
@@ -92,6 +92,7 @@ export function stripeGateway(options: StripeGatewayOptions): StripeGateway {
   async function prepare(input: PrepareInput): Promise<PreparedCollection> {
     const base = input.idempotencyBase;
     try {
+      if (input.payment) return await preparePayment(input, input.payment);
       let customer = input.state.customer;
       let setupIntent: Stripe.SetupIntent | null = null;
       if (customer && input.state.setup_intent) {
@@ -100,17 +101,7 @@ export function stripeGateway(options: StripeGatewayOptions): StripeGateway {
         // keyed on the old id so a retry of this very step still replays rather than duplicates.
         if (setupIntent.status === 'canceled') setupIntent = await createSetupIntent(customer, input, `${base}:setup_intent:after:${setupIntent.id}`);
       } else {
-        if (!customer) {
-          const created = await stripe.customers.create(
-            {
-              ...(input.email ? { email: input.email } : {}),
-              ...(input.name ? { name: input.name } : {}),
-              metadata: { ...input.metadata, porte_idempotency_base: base },
-            },
-            { idempotencyKey: `${base}:customer` },
-          );
-          customer = created.id;
-        }
+        customer ??= (await createCustomer(input)).id;
         setupIntent = await createSetupIntent(customer, input, `${base}:setup_intent`);
       }
       if (!setupIntent.client_secret) throw new GatewayUnavailableError('Stripe returned a SetupIntent without a client secret.', false);
@@ -123,6 +114,90 @@ export function stripeGateway(options: StripeGatewayOptions): StripeGateway {
     } catch (error) {
       if (error instanceof GatewayUnavailableError) throw error;
       throw new GatewayUnavailableError(messageOf(error), isTransient(error), error);
+    }
+  }
+
+  function createCustomer(input: PrepareInput): Promise<Stripe.Customer> {
+    return stripe.customers.create(
+      {
+        ...(input.email ? { email: input.email } : {}),
+        ...(input.name ? { name: input.name } : {}),
+        metadata: { ...input.metadata, porte_idempotency_base: input.idempotencyBase },
+      },
+      { idempotencyKey: `${input.idempotencyBase}:customer` },
+    );
+  }
+
+  /**
+   * Pay and save at once: a PaymentIntent with `setup_future_usage: off_session` (a card is saved
+   * for renewals, SEPA gets its mandate), confirmed in the page with 3-D Secure when the bank asks.
+   * Keyed on the amount too: a price changed while the page was open gets its own PaymentIntent.
+   */
+  async function preparePayment(input: PrepareInput, payment: NonNullable<PrepareInput['payment']>): Promise<PreparedCollection> {
+    const base = input.idempotencyBase;
+    const currency = payment.currency.toLowerCase();
+    const customer = input.state.customer ?? (await createCustomer(input)).id;
+    let pi = input.state.payment_intent ? await stripe.paymentIntents.retrieve(input.state.payment_intent) : null;
+    const create = (key: string) =>
+      stripe.paymentIntents.create(
+        {
+          amount: payment.amount,
+          currency,
+          customer,
+          setup_future_usage: 'off_session',
+          // SEPA Direct Debit debits euros only.
+          allowed_payment_method_types: currency === 'eur' ? METHOD_TYPES : ['card'],
+          description: payment.description,
+          metadata: { ...input.metadata, porte_idempotency_base: base },
+        },
+        { idempotencyKey: key },
+      );
+    if (pi && (pi.status === 'canceled' || pi.amount !== payment.amount || pi.currency !== currency)) pi = await create(`${base}:payment_intent:after:${pi.id}`);
+    pi ??= await create(`${base}:payment_intent:${payment.amount}${currency}`);
+    if (!pi.client_secret) throw new GatewayUnavailableError('Stripe returned a PaymentIntent without a client secret.', false);
+    return { gateway: 'stripe', publishableKey: options.publishableKey, clientSecret: pi.client_secret, intent: 'payment', state: { customer, payment_intent: pi.id } };
+  }
+
+  /** The page confirmed the PaymentIntent: re-read it, never trusting what the browser says. */
+  async function confirmPayment(input: ConfirmInput): Promise<ConfirmResult> {
+    const id = input.fields.payment_intent;
+    if (!id || id !== input.state.payment_intent) {
+      return { status: 'failed', code: 'invalid_details', message: 'This payment form does not belong to this checkout.', param: 'payment_intent' };
+    }
+    let pi: Stripe.PaymentIntent;
+    try {
+      pi = await stripe.paymentIntents.retrieve(id, { expand: ['payment_method'] });
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
+        return { status: 'failed', code: 'invalid_details', message: 'Stripe does not know this payment form.', param: 'payment_intent' };
+      }
+      return { status: 'unavailable', message: messageOf(error) };
+    }
+    const customer = typeof pi.customer === 'string' ? pi.customer : (pi.customer?.id ?? null);
+    if (input.state.customer && customer !== input.state.customer) {
+      return { status: 'failed', code: 'invalid_details', message: 'This payment form does not belong to this checkout.', param: 'payment_intent' };
+    }
+    const pm = typeof pi.payment_method === 'string' ? null : pi.payment_method;
+    const paid = (status: 'succeeded' | 'processing'): ConfirmResult => {
+      const saved = tokenized(pm, customer);
+      return saved.status === 'succeeded' ? { ...saved, payment: { id: pi.id, status, amount: pi.amount, currency: pi.currency } } : saved;
+    };
+    switch (pi.status) {
+      case 'succeeded':
+        return paid('succeeded');
+      case 'processing':
+        // SEPA: the mandate is given and the debit is on its way; it settles (or fails) days later.
+        return pm ? paid('processing') : { status: 'unavailable', message: 'Stripe is still processing this payment; please try again in a moment.' };
+      case 'requires_action':
+        return { status: 'requires_action', redirectUrl: pi.next_action?.redirect_to_url?.url ?? null };
+      case 'requires_payment_method': {
+        const err = pi.last_payment_error;
+        if (!err) return { status: 'failed', code: 'invalid_details', message: 'No payment method was submitted.' };
+        const code = err.code && (AUTHENTICATION_CODES.has(err.code) || err.code === 'payment_intent_authentication_failure') ? 'authentication_failed' : 'card_declined';
+        return { status: 'failed', code, message: err.message ?? 'Your payment was declined.' };
+      }
+      default:
+        return { status: 'failed', code: 'invalid_details', message: `The payment form was not completed (${pi.status}).` };
     }
   }
 
@@ -141,6 +216,7 @@ export function stripeGateway(options: StripeGatewayOptions): StripeGateway {
   }
 
   async function confirm(input: ConfirmInput): Promise<ConfirmResult> {
+    if (input.state.payment_intent) return confirmPayment(input);
     const id = input.fields.setup_intent;
     // The id comes from the browser: only the SetupIntent this session created may complete it,
     // otherwise one visitor could finish a checkout with someone else's payment method.
