@@ -9,7 +9,7 @@ const { api } = gateway;
 beforeEach(() => gateway.stripe.failRatio(0, 'http500'));
 
 async function openSession() {
-  const s = await api('POST', '/v1/checkout_sessions', { offer: 'pro', success_url: 'https://shop.example/ok', cancel_url: 'https://shop.example/no' });
+  const s = await api('POST', '/v1/checkout_sessions', { offer: 'pro-trial', success_url: 'https://shop.example/ok', cancel_url: 'https://shop.example/no' });
   expect(s.status).toBe(201);
   return s.body.id as string;
 }

@@ -1,6 +1,7 @@
 // A merchant on the Stripe gateway, for the checkout tests that go through the real `stripe` SDK:
 // a node harness pointed at a local Stripe-protocol server (fake-stripe-server.ts), one merchant
-// switched to `gateway = 'stripe'`, and its offer `pro` (EUR 29.00 a month). The fake server sends
+// switched to `gateway = 'stripe'`, its offer `pro` (EUR 29.00 a month, due today) and `pro-trial`
+// (the same after a free 14-day trial, nothing due today). The fake server sends
 // its signed events to the app's `POST /webhooks/stripe`, as Stripe would.
 import { afterAll, beforeAll, expect } from 'vitest';
 import { nodeHarness } from '../harness/node.ts';
@@ -49,6 +50,9 @@ async function merchantOn(stripe: FakeStripeServer): Promise<StripeGatewayMercha
   const api = client(h, m.secretKey);
   const offer = await api('POST', '/v1/offers', { reference: 'pro', name: 'Pro', currency: 'EUR', recurring: { amount: 2900, interval: 'month' } });
   expect(offer.status).toBe(201);
+  // Nothing due today (free trial, no setup fee): the page only saves the method (SetupIntent).
+  const trial = await api('POST', '/v1/offers', { reference: 'pro-trial', name: 'Pro trial', currency: 'EUR', recurring: { amount: 2900, interval: 'month' }, trial: { days: 14 } });
+  expect(trial.status).toBe(201);
   return { stripe, h, m, api };
 }
 

@@ -59,7 +59,7 @@ describe('Stripe events', () => {
   });
 
   it('retires a SEPA method whose mandate the bank refuses after the signup completed (setup_failed, mandate inactive)', async () => {
-    const s = await api('POST', '/v1/checkout_sessions', { offer: 'pro', success_url: 'https://shop.example/ok', cancel_url: 'https://shop.example/no' });
+    const s = await api('POST', '/v1/checkout_sessions', { offer: 'pro-trial', success_url: 'https://shop.example/ok', cancel_url: 'https://shop.example/no' });
     const page = props(await (await gateway.h.request(`/checkout/${s.body.id}`)).text());
     // DE62…3001: the account does not exist; Stripe keeps the setup `processing` until the bank says so.
     const confirmed = await browserConfirm(page.gateway.clientSecret, SEPA('DE62370400440532013001'));
