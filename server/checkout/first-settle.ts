@@ -7,7 +7,7 @@
  */
 import { sql, type Statement } from '../db/port.ts';
 import type { Deps } from '../deps.ts';
-import { eventStatement } from '../events/outbox.ts';
+import type { EventType } from '../events/outbox.ts';
 import type { ChargeResult } from '../gateways/port.ts';
 import { newId } from '../lib/ids.ts';
 import type { Merchant } from '../merchants/repository.ts';
@@ -31,7 +31,7 @@ export async function settleFirstPayment(deps: Deps, merchant: Merchant, gateway
   const now = deps.clock();
   const at = now.toISOString();
   const guard = sql("EXISTS (SELECT 1 FROM invoice_payments WHERE id = ? AND status = 'processing')", row.id);
-  const event = (type: Parameters<typeof eventStatement>[1], data: object): Statement =>
+  const event = (type: EventType, data: object): Statement =>
     sql(`INSERT INTO events (id, merchant_id, type, data, created_at) SELECT ?, ?, ?, ?, ? WHERE ${guard.sql}`, newId('evt'), merchant.id, type, JSON.stringify(data), at, ...guard.params);
   const statements: Statement[] = [];
   if (r.status === 'succeeded') {
