@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness, HarnessFactory } from '../harness/types.ts';
+import { card } from './checkout.suite.ts';
+import { link, openPortal, postPortal } from './portal.suite.ts';
 import { advance, all, BILLING_CARDS, billingShop, offer, plusDays, plusMonths, subscribe } from './billing-helpers.ts';
 
 /** The billing engine through the API, driven by the test clock: the same on Node and workerd. */
@@ -83,6 +85,27 @@ export function billingSuite(factory: HarnessFactory): void {
       // Nothing more is billed for a canceled subscription.
       await advance(api, plusMonths(trialEnd, 2));
       expect(await all(api, `/v1/invoices?subscription=${subscription}`)).toHaveLength(1);
+    });
+
+    it('recovers mid-dunning when the customer saves a new card in the portal: charged at once, active again', async () => {
+      const { api } = await billingShop(h);
+      const pro = await offer(api, { reference: 'pro', name: 'Pro', recurring: { amount: 2900, interval: 'month' }, trial: { days: 14 } });
+      const { customer, subscription } = await subscribe(h, api, pro, BILLING_CARDS.insufficient, 'recover@example.com');
+      const trialEnd: string = (await api('GET', `/v1/subscriptions/${subscription}`)).body.trial_end;
+      await advance(api, plusDays(trialEnd, 2));
+      const [inv] = await all(api, `/v1/invoices?subscription=${subscription}`);
+      expect(inv).toMatchObject({ status: 'open', attempt_count: 2 });
+      expect((await api('GET', `/v1/subscriptions/${subscription}`)).body.status).toBe('past_due');
+      const portal = await link(api, customer);
+      const page = await openPortal(h, portal.url);
+      const saved = await postPortal(h, portal.url, '/payment_method', { csrf: page.csrf('payment_method'), ...card(BILLING_CARDS.ok) });
+      expect(saved.status).toBe(303);
+      expect((await api('GET', `/v1/invoices/${inv.id}`)).body).toMatchObject({ status: 'paid', attempt_count: 3, amount_paid: 2900, next_payment_attempt: null });
+      expect((await api('GET', `/v1/subscriptions/${subscription}`)).body.status).toBe('active');
+      // The rest of the schedule is gone; the next month is billed to the new card.
+      await advance(api, plusDays(plusMonths(trialEnd, 1), 1));
+      expect((await api('GET', `/v1/invoices/${inv.id}`)).body.attempt_count).toBe(3);
+      expect((await all(api, `/v1/invoices?subscription=${subscription}`)).map((i) => i.status)).toEqual(['paid', 'paid']);
     });
 
     it('does not retry a hard decline (lost card): one attempt, then the policy on day +7', async () => {
