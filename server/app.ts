@@ -15,6 +15,8 @@ import { idempotency } from './http/idempotency.ts';
 import { offerRoutes } from './offers/routes.ts';
 import { openApiRoutes } from './openapi/routes.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
+import { invoiceRoutes } from './invoices/routes.ts';
+import { testClockRoutes } from './billing/routes.ts';
 import { demoRoutes } from './demo/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { widgetRoutes } from './widget/routes.ts';
@@ -86,6 +88,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   customerRoutes(api);
   checkoutRoutes(api);
   subscriptionRoutes(api);
+  invoiceRoutes(api);
+  testClockRoutes(api);
   webhookRoutes(api);
 
   // Hosted pages: server-rendered Preact, hydrated by /assets/*.js.

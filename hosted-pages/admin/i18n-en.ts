@@ -312,4 +312,13 @@ export const en = {
   ev_subscription_created: 'Subscription created',
   ev_subscription_updated: 'Subscription updated',
   ev_checkout_session_completed: 'Checkout completed',
+  ev_subscription_canceled: 'Subscription canceled',
+  ev_subscription_trial_will_end: 'Trial ending in 3 days',
+  ev_invoice_created: 'Invoice created',
+  ev_invoice_finalized: 'Invoice finalized',
+  ev_invoice_paid: 'Invoice paid',
+  ev_invoice_payment_failed: 'Invoice payment failed',
+  ev_invoice_payment_action_required: 'Invoice payment needs the customer',
+  ev_invoice_voided: 'Invoice voided',
+  ev_invoice_marked_uncollectible: 'Invoice uncollectible',
 } as const;

@@ -314,4 +314,13 @@ export const fr: Record<keyof typeof en, string> = {
   ev_subscription_created: 'Abonnement créé',
   ev_subscription_updated: 'Abonnement modifié',
   ev_checkout_session_completed: 'Paiement terminé',
+  ev_subscription_canceled: 'Abonnement résilié',
+  ev_subscription_trial_will_end: "Fin d'essai dans 3 jours",
+  ev_invoice_created: 'Facture créée',
+  ev_invoice_finalized: 'Facture finalisée',
+  ev_invoice_paid: 'Facture payée',
+  ev_invoice_payment_failed: 'Échec du paiement de facture',
+  ev_invoice_payment_action_required: 'Paiement de facture à authentifier',
+  ev_invoice_voided: 'Facture annulée',
+  ev_invoice_marked_uncollectible: 'Facture irrécouvrable',
 };

@@ -1,4 +1,5 @@
 import { activityStatement } from '../activity/repository.ts';
+import { clockFor } from '../billing/clock.ts';
 import { type Customer, customerRepository, toJson as customerJson } from '../customers/repository.ts';
 import { customerService } from '../customers/service.ts';
 import { sql, type Statement, UniqueViolation } from '../db/port.ts';
@@ -70,7 +71,9 @@ export async function finalizeCheckout(
   /** "Due today" already charged (card, test gateway) or on its way (SEPA): the first invoice is written too. */
   firstPayment?: FirstPayment,
 ): Promise<{ customerId: string; subscriptionId: string }> {
-  const { db, clock } = deps;
+  const { db } = deps;
+  // The environment's clock (a test environment's may have been advanced): periods start from it.
+  const clock = await clockFor(deps, merchant);
   const now = clock();
   const at = now.toISOString();
   const paymentMethod =
