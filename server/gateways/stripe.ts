@@ -85,7 +85,8 @@ export function stripeGateway(options: StripeGatewayOptions): StripeGateway {
     // so a retried create replays the first object instead of making a second one.
     maxNetworkRetries: 2,
     timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    ...(options.api ?? {}),
+    // Only where to connect: the SDK refuses any other key (a `timeoutMs` riding along in Config's stripeApi).
+    ...(options.api ? { host: options.api.host, port: options.api.port, protocol: options.api.protocol } : {}),
   });
   const crypto = Stripe.createSubtleCryptoProvider();
 

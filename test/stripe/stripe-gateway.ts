@@ -21,22 +21,22 @@ export interface StripeGatewayMerchant {
 }
 
 /** Starts the fake Stripe server and the harness, then the merchant and its offer `pro`. */
-export async function startStripeGatewayMerchant(): Promise<StripeGatewayMerchant> {
+export async function startStripeGatewayMerchant(options: { timeoutMs?: number } = {}): Promise<StripeGatewayMerchant> {
   const stripe = await startFakeStripeServer();
   try {
-    return await merchantOn(stripe);
+    return await merchantOn(stripe, options);
   } catch (error) {
     await stripe.close();
     throw error;
   }
 }
 
-async function merchantOn(stripe: FakeStripeServer): Promise<StripeGatewayMerchant> {
+async function merchantOn(stripe: FakeStripeServer, options: { timeoutMs?: number }): Promise<StripeGatewayMerchant> {
   const h = await nodeHarness({
     config: {
       publicUrl: STRIPE_ORIGIN,
       stripe: { secretKey: 'sk_test_porte', publishableKey: STRIPE_PK, webhookSecret: STRIPE_WEBHOOK_SECRET },
-      stripeApi: { host: stripe.host, port: stripe.port, protocol: stripe.protocol },
+      stripeApi: { host: stripe.host, port: stripe.port, protocol: stripe.protocol, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) },
     },
   });
   // Stripe's events reach the app's endpoint, signed by the fake server with the webhook secret.
@@ -60,14 +60,14 @@ async function merchantOn(stripe: FakeStripeServer): Promise<StripeGatewayMercha
  * The same, with its hooks registered here: started in beforeAll, closed in afterAll (the harness,
  * then the fake Stripe server). The getters throw before beforeAll has run; `api` may be kept.
  */
-export function useStripeGatewayMerchant(): StripeGatewayMerchant {
+export function useStripeGatewayMerchant(options: { timeoutMs?: number } = {}): StripeGatewayMerchant {
   let started: StripeGatewayMerchant | undefined;
   const get = (): StripeGatewayMerchant => {
     if (!started) throw new Error('useStripeGatewayMerchant: not started yet (read it in a hook or a test)');
     return started;
   };
   beforeAll(async () => {
-    started = await startStripeGatewayMerchant();
+    started = await startStripeGatewayMerchant(options);
   });
   afterAll(async () => {
     await started?.h.close();
