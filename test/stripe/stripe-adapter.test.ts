@@ -232,7 +232,10 @@ describe('verifyWebhook', () => {
     expect(await gateway.verifyWebhook(payload, header, secret)).toEqual({
       id: expect.stringMatching(/^evt_/),
       type: 'setup_intent.setup_failed',
-      object: { kind: 'setup_intent', id: seti, status: 'requires_payment_method', customer: expect.stringMatching(/^cus_/), paymentMethod: null },
+      object: { kind: 'setup_intent', id: seti, status: 'requires_payment_method', customer: expect.stringMatching(/^cus_/), paymentMethod: null, created: expect.any(Number) },
+      // Stripe clears payment_method on a failed setup; the method it failed with is in last_setup_error.
+      failedPaymentMethod: expect.stringMatching(/^pm_/),
+      failureCode: 'card_declined',
       setupIntentId: seti,
       metadata: { checkout_session: base, porte_idempotency_base: base },
     });
