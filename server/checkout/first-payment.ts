@@ -19,6 +19,8 @@ import { answerTestAction } from '../gateways/test-gateway.ts';
 import type { CheckoutOffer } from './offer.ts';
 import type { CheckoutSession } from './repository.ts';
 
+const PROCESSING_RECHECK_MS = 86_400_000;
+
 /** What the checkout summary shows as "Due today", in the offer's minor units. */
 export const dueToday = (offer: CheckoutOffer): number => offer.amount_upfront + (offer.trial.days > 0 ? offer.trial.amount : offer.recurring.amount);
 
@@ -106,9 +108,12 @@ export function firstInvoiceStatements(
     invoiceEvent(merchant.id, 'invoice.created', draft, now),
     ...finalizeStatements({ merchant, invoiceId: draft.id, at: now, dueDate: null, nextPaymentAttempt: null }),
     invoiceEvent(merchant.id, 'invoice.finalized', { ...draft, status: 'open', finalizedAt: at }, now),
+    // A processing debit is also looked at by the billing run a day later (retrieve by its payment
+    // id), so it settles even if Stripe's event never arrives.
     sql(
-      `UPDATE invoices SET status = ?, payment_status = ?, amount_paid = ?, attempt_count = 1, paid_at = ?, updated_at = ? WHERE id = ? AND status = 'open'`,
-      settled.status, settled.paymentStatus, settled.amountPaid, settled.paidAt, at, draft.id,
+      `UPDATE invoices SET status = ?, payment_status = ?, amount_paid = ?, attempt_count = 1, paid_at = ?, next_payment_attempt = ?, updated_at = ?
+       WHERE id = ? AND status = 'open'`,
+      settled.status, settled.paymentStatus, settled.amountPaid, settled.paidAt, paid ? null : new Date(now.getTime() + PROCESSING_RECHECK_MS).toISOString(), at, draft.id,
     ),
     repo.insertPayment(
       { id: payment.attemptId, invoiceId: draft.id, attempt: 1, status: payment.status, amount: payment.amount, currency: payment.currency.toLowerCase(), gatewayPaymentId: null, failureCode: null, declineCode: null, createdAt: at },

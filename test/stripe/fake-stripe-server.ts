@@ -56,6 +56,8 @@ export interface FakeStripeServer {
   addWebhookEndpoint(endpoint: WebhookEndpoint): void;
   /** Resolves once every event emitted so far has been delivered. */
   flushEvents(): Promise<void>;
+  /** `true`: later events are recorded (status 'error') but never sent, as when webhooks are lost. */
+  dropEvents(drop: boolean): void;
   /** Objects of every account (or of one), in creation order, as copies. */
   objects(kind: ObjectKind, account?: string): JsonObject[];
   /** Finish a pending 3-D Secure challenge (SetupIntent or PaymentIntent id), as the customer would on the bank's page. */
@@ -272,6 +274,9 @@ export async function startFakeStripeServer(): Promise<FakeStripeServer> {
     },
     addWebhookEndpoint: (endpoint) => void bus.endpoints.push(endpoint),
     flushEvents: () => bus.flush(),
+    dropEvents: (drop) => {
+      bus.state.dropping = drop;
+    },
     objects: (kind, account) =>
       [...accounts.values()].filter((a) => !account || a.id === account).flatMap((a) => [...a.objects[kind].values()].map((o) => structuredClone(o))),
     authenticate,

@@ -104,6 +104,25 @@ describe('first payment with Stripe', () => {
     expect(s.invoices).toEqual([{ status: 'paid', payment_status: 'succeeded', total: 2900, amount_paid: 2900 }]);
   });
 
+  it('SEPA: settles without Stripe’s event too — the billing run asks Stripe about the processing debit a day later', async () => {
+    const c = await open();
+    gateway.stripe.dropEvents(true);
+    try {
+      expect((await browserConfirm(c.pi, c.clientSecret, { payment_method: 'pm_success_de', ...MANDATE })).body.status).toBe('processing');
+      expect((await submit(c.id, c.csrf, c.pi, 'sepa-nohook@example.com')).status).toBe(303);
+      gateway.stripe.advance(60_000);
+      await gateway.stripe.flushEvents();
+      expect((await state(c.id)).sub.status).toBe('incomplete');
+      const now = (await api('GET', '/v1/test_clock')).body.now as string;
+      expect((await api('POST', '/v1/test_clock/advance', { to: new Date(Date.parse(now) + 86_400_000 + 60_000).toISOString() })).status).toBe(200);
+      const s = await state(c.id);
+      expect(s.sub.status).toBe('active');
+      expect(s.invoices).toEqual([{ status: 'paid', payment_status: 'succeeded', total: 2900, amount_paid: 2900 }]);
+    } finally {
+      gateway.stripe.dropEvents(false);
+    }
+  });
+
   it('SEPA: a debit that fails cancels the subscription that never started and voids its invoice', async () => {
     const c = await open();
     expect((await browserConfirm(c.pi, c.clientSecret, { payment_method: 'pm_insufficientFunds_de', ...MANDATE })).body.status).toBe('processing');

@@ -37,6 +37,8 @@ export function eventBus(nowSeconds: () => number) {
   const deliveries: Delivery[] = [];
   const queue: { account: Account; event: JsonObject }[] = [];
   let inFlight: Promise<void> = Promise.resolve();
+  /** While true, events are recorded but never sent (an endpoint down, a webhook lost for good). */
+  const state = { dropping: false };
   let counter = 0;
 
   /** Snapshot now: the event carries the object as it was at this transition, not as it ends up. */
@@ -60,6 +62,7 @@ export function eventBus(nowSeconds: () => number) {
       const send = endpoint.transport ?? ((url, init) => fetch(url, init));
       const record: Delivery = { event, payload, signature: header, status: 'error' };
       deliveries.push(record);
+      if (state.dropping) continue;
       try {
         const res = await send(endpoint.url, {
           method: 'POST',
@@ -83,6 +86,7 @@ export function eventBus(nowSeconds: () => number) {
   }
 
   return {
+    state,
     endpoints,
     deliveries,
     emit,
