@@ -12,7 +12,7 @@ import { settle } from './settle.ts';
 export async function answerChargeAction(ctx: BillingContext, invoiceId: string, approved: boolean): Promise<boolean> {
   const repo = invoiceRepository(ctx.deps.db);
   const inv = await repo.byId(ctx.merchant.id, invoiceId);
-  if (!inv || inv.status !== 'open') return false;
+  if (inv?.status !== 'open') return false;
   const payment = (await repo.payments(inv.id)).filter((p) => p.status === 'requires_action').at(-1);
   if (!payment?.gatewayPaymentId) return false;
   const gateway = await gatewayFor(ctx.merchant, ctx.deps);
