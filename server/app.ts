@@ -24,6 +24,7 @@ import { webhookRoutes } from './webhooks/routes.ts';
 import { widgetRoutes } from './widget/routes.ts';
 import { pricingTableRoutes } from './pricing-tables/routes.ts';
 import { portalPages } from './portal/pages.tsx';
+import { invoicePages } from './invoices/pages.tsx';
 
 const apiError = (status: 400 | 404 | 413 | 500, code: string, message: string, type: 'invalid_request_error' | 'not_found' | 'api_error') =>
   new ApiError(status, type, code, message);
@@ -95,6 +96,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   challengePages(app);
   stripeRoutes(app);
   portalPages(app);
+  invoicePages(app);
   widgetRoutes(app);
   demoRoutes(app);
   offerRoutes(api);

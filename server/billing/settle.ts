@@ -14,7 +14,6 @@ import { type BillingContext, linkVersionOf } from './issue.ts';
  * read their guard (the invoice still open, the subscription still in the old status) before the
  * UPDATEs below make it false, so a second recording of the same outcome writes nothing at all.
  */
-const UNSETTLED = "('pending', 'unknown', 'processing')";
 const UNKNOWN_RETRY_MS = 15 * 60_000;
 const PROCESSING_RECHECK_MS = 86_400_000;
 
@@ -47,7 +46,7 @@ function subscriptionMove(ctx: BillingContext, sub: Subscription | undefined, fr
 const paymentUpdate = (paymentId: string, status: string, r: ChargeResult, at: string): Statement =>
   sql(
     `UPDATE invoice_payments SET status = ?, gateway_payment_id = COALESCE(?, gateway_payment_id), failure_code = ?, decline_code = ?, updated_at = ?
-     WHERE id = ? AND status IN ${UNSETTLED}`,
+     WHERE id = ? AND status IN ('pending', 'unknown', 'processing', 'requires_action')`,
     status, 'paymentId' in r ? r.paymentId : null, r.status === 'failed' ? r.code : null, r.status === 'failed' ? (r.declineCode ?? null) : null, at, paymentId,
   );
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness, HarnessFactory } from '../harness/types.ts';
-import { card } from './checkout.suite.ts';
+import { card, postCheckout } from './checkout.suite.ts';
 import { link, openPortal, postPortal } from './portal.suite.ts';
 import { advance, all, BILLING_CARDS, billingShop, offer, plusDays, plusMonths, subscribe } from './billing-helpers.ts';
 
@@ -137,6 +137,27 @@ export function billingSuite(factory: HarnessFactory): void {
       const types = deliveries.body.data.map((d: { event_type?: string; type?: string }) => d.event_type ?? d.type);
       expect(types).toContain('invoice.payment_action_required');
       expect(types).toContain('invoice.finalized');
+
+      // The hosted invoice page shows the invoice and completes the payment with 3-D Secure.
+      const path = new URL(inv.hosted_invoice_url).pathname;
+      const tampered = await h.request(`${path.slice(0, -3)}AAA`);
+      expect(tampered.status).toBe(404);
+      const res = await h.request(`${path}?locale=fr`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('Content-Security-Policy')).toMatch(/nonce-/);
+      const html = await res.text();
+      expect(html).toContain(inv.number);
+      expect(html).toContain('Approuver');
+      const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+      expect((await postCheckout(h, `${path}/challenge`, { csrf: 'x'.repeat(43), outcome: 'approved' })).status).toBe(403);
+      const approved = await postCheckout(h, `${path}/challenge`, { csrf, outcome: 'approved' });
+      expect(approved.status).toBe(303);
+      expect(approved.location).toContain('done=paid');
+      expect((await api('GET', `/v1/invoices/${inv.id}`)).body).toMatchObject({ status: 'paid', amount_paid: 1500, attempt_count: 1 });
+      expect((await api('GET', `/v1/subscriptions/${subscription}`)).body.status).toBe('active');
+      const receipt = await (await h.request(path)).text();
+      expect(receipt).toContain('Paid on');
+      expect(receipt).not.toContain('name="csrf"');
     });
 
     it('the card that asks for 3-D Secure at setup only renews without asking', async () => {
