@@ -87,3 +87,55 @@ export function outcomeOf(pi: IntentFields): ChargeResult {
       return { status: 'unknown', message: `PaymentIntent ${pi.id} is ${pi.status}.` };
   }
 }
+
+/** The few fields of a Stripe event Porte acts upon; the rest of the payload is Stripe's business. */
+export interface StripeWebhookEvent {
+  id: string;
+  type: string;
+  /** The event's object: a SetupIntent, PaymentIntent, Mandate… (`kind` is Stripe's `object`, `created` in seconds). */
+  object: { kind: string; id: string; status: string | null; customer: string | null; paymentMethod: string | null; created: number | null };
+  /** A failed setup or payment: the method it failed with (Stripe clears `payment_method` then) and why. */
+  failedPaymentMethod?: string;
+  failureCode?: string;
+  setupIntentId?: string;
+  metadata?: Record<string, string>;
+}
+
+const idOf = (v: unknown): string | null => (typeof v === 'string' ? v : v && typeof v === 'object' && 'id' in v && typeof v.id === 'string' ? v.id : null);
+
+/** A verified event reduced to what Porte acts upon: every event type has its own object shape. */
+export function summarizeEvent(id: string, type: string, data: unknown): StripeWebhookEvent {
+  const object = (data ?? {}) as {
+    object?: unknown;
+    id?: unknown;
+    metadata?: unknown;
+    status?: unknown;
+    customer?: unknown;
+    payment_method?: unknown;
+    created?: unknown;
+    last_setup_error?: { code?: unknown; payment_method?: unknown } | null;
+    last_payment_error?: { code?: unknown; payment_method?: unknown } | null;
+  };
+  const result: StripeWebhookEvent = {
+    id,
+    type,
+    object: {
+      kind: typeof object.object === 'string' ? object.object : '',
+      id: idOf(object.id) ?? '',
+      status: typeof object.status === 'string' ? object.status : null,
+      customer: idOf(object.customer),
+      paymentMethod: idOf(object.payment_method),
+      created: typeof object.created === 'number' ? object.created : null,
+    },
+  };
+  // Stripe clears `payment_method` on a failed attempt; the method it failed with is in the error.
+  const failure = object.last_setup_error ?? object.last_payment_error;
+  const failedWith = idOf(failure?.payment_method);
+  if (failedWith) result.failedPaymentMethod = failedWith;
+  if (typeof failure?.code === 'string') result.failureCode = failure.code;
+  if (object.object === 'setup_intent' && typeof object.id === 'string') result.setupIntentId = object.id;
+  if (object.metadata && typeof object.metadata === 'object') {
+    result.metadata = Object.fromEntries(Object.entries(object.metadata).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  }
+  return result;
+}

@@ -9,7 +9,8 @@
  */
 import Stripe from 'stripe';
 import { GatewayUnavailable } from './port.ts';
-import { outcomeOf } from './stripe-outcomes.ts';
+import { outcomeOf, summarizeEvent } from './stripe-outcomes.ts';
+import type { StripeWebhookEvent } from './stripe-outcomes.ts';
 import type {
   ChargeInput,
   ChargeResult,
@@ -31,18 +32,7 @@ export interface StripeGatewayOptions {
   timeoutMs?: number;
 }
 
-/** The few fields of a Stripe event Porte acts upon; the rest of the payload is Stripe's business. */
-export interface StripeWebhookEvent {
-  id: string;
-  type: string;
-  /** The event's object: a SetupIntent, PaymentIntent, Mandate… (`kind` is Stripe's `object`, `created` in seconds). */
-  object: { kind: string; id: string; status: string | null; customer: string | null; paymentMethod: string | null; created: number | null };
-  /** A failed setup or payment: the method it failed with (Stripe clears `payment_method` then) and why. */
-  failedPaymentMethod?: string;
-  failureCode?: string;
-  setupIntentId?: string;
-  metadata?: Record<string, string>;
-}
+export type { StripeWebhookEvent } from './stripe-outcomes.ts';
 
 export type StripeGateway = PaymentGateway & {
   verifyWebhook(payload: string, signatureHeader: string, secret: string): Promise<StripeWebhookEvent>;
@@ -271,40 +261,7 @@ export function stripeGateway(options: StripeGatewayOptions): StripeGateway {
     } catch (error) {
       throw new StripeWebhookSignatureError(messageOf(error));
     }
-    // Every event type has its own object shape; only these generic fields matter to Porte.
-    const object = event.data.object as {
-      object?: unknown;
-      id?: unknown;
-      metadata?: unknown;
-      status?: unknown;
-      customer?: unknown;
-      payment_method?: unknown;
-      created?: unknown;
-      last_setup_error?: { code?: unknown; payment_method?: unknown } | null;
-      last_payment_error?: { code?: unknown; payment_method?: unknown } | null;
-    };
-    const idOf = (v: unknown): string | null => (typeof v === 'string' ? v : v && typeof v === 'object' && 'id' in v && typeof v.id === 'string' ? v.id : null);
-    const result: StripeWebhookEvent = {
-      id: event.id,
-      type: event.type,
-      object: {
-        kind: typeof object.object === 'string' ? object.object : '',
-        id: idOf(object.id) ?? '',
-        status: typeof object.status === 'string' ? object.status : null,
-        customer: idOf(object.customer),
-        paymentMethod: idOf(object.payment_method),
-        created: typeof object.created === 'number' ? object.created : null,
-      },
-    };
-    const failure = object.last_setup_error ?? object.last_payment_error;
-    const failedWith = idOf(failure?.payment_method);
-    if (failedWith) result.failedPaymentMethod = failedWith;
-    if (typeof failure?.code === 'string') result.failureCode = failure.code;
-    if (object.object === 'setup_intent' && typeof object.id === 'string') result.setupIntentId = object.id;
-    if (object.metadata && typeof object.metadata === 'object') {
-      result.metadata = Object.fromEntries(Object.entries(object.metadata).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    }
-    return result;
+    return summarizeEvent(event.id, event.type, event.data.object);
   }
 
   /**
