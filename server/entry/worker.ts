@@ -6,7 +6,7 @@ import { type Deps, jsonLogger } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
-import { deliverDue } from '../webhooks/delivery.ts';
+import { deliverDue, deliveryOptions } from '../webhooks/delivery.ts';
 import { runBilling } from '../billing/run.ts';
 
 export interface Env {
@@ -14,6 +14,8 @@ export interface Env {
   PORTE_PUBLIC_URL?: string;
   PORTE_SEED?: string;
   PORTE_LOG?: string;
+  PORTE_WEBHOOK_ALLOW_PRIVATE?: string;
+  PORTE_RECOVERY_MS?: string;
   STRIPE_SECRET_KEY?: string;
   STRIPE_PUBLISHABLE_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
@@ -25,7 +27,16 @@ function setup(env: Env, origin: string) {
   if (!cached) {
     const publicUrl = (env.PORTE_PUBLIC_URL ?? origin).replace(/\/$/, '');
     const stripe = { secretKey: env.STRIPE_SECRET_KEY, publishableKey: env.STRIPE_PUBLISHABLE_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET };
-    const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config: { publicUrl, stripe }, log: env.PORTE_LOG === '0' ? undefined : jsonLogger };
+    const allow = env.PORTE_WEBHOOK_ALLOW_PRIVATE;
+    // No egress on Workers: host names cannot be resolved here, and Cloudflare's egress reaches no
+    // private network; literal private addresses are still refused (webhooks/destination.ts).
+    const config = {
+      publicUrl,
+      stripe,
+      webhookAllowPrivate: allow === undefined || allow === '' ? undefined : allow === '1' || allow === 'true',
+      recoveryMs: env.PORTE_RECOVERY_MS ? Number(env.PORTE_RECOVERY_MS) : undefined,
+    };
+    const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config, log: env.PORTE_LOG === '0' ? undefined : jsonLogger };
     const seeded =
       env.PORTE_SEED === '0'
         ? Promise.resolve()
@@ -57,7 +68,7 @@ export default {
     ctx.waitUntil(
       runBilling(deps)
         .catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'billing run failed', error: String(error) })))
-        .then(() => deliverDue(deps.db, deps.clock)),
+        .then(() => deliverDue(deps.db, deps.clock, deliveryOptions(deps))),
     );
   },
 };
