@@ -27,6 +27,19 @@ export interface RunReport {
 const empty = (): RunReport => ({ renewed: 0, ended: 0, collected: 0, notices: 0, more: false });
 export const work = (r: RunReport): number => r.renewed + r.ended + r.collected + r.notices;
 
+/**
+ * A few rows at a time: independent rows (each guarded and leased on its own) overlap their
+ * database and gateway round trips, which is most of a run's time on D1 and with Stripe.
+ */
+const PARALLEL = 8;
+async function inParallel<T>(items: readonly T[], run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await run(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
+}
+
 /** One chunk of everything due for one environment at its own clock. */
 export async function runChunk(ctx: BillingContext, limit = 100): Promise<RunReport> {
   const { db } = ctx.deps;
@@ -51,21 +64,21 @@ export async function runChunk(ctx: BillingContext, limit = 100): Promise<RunRep
     return offers.get(s.offerId);
   };
   const due = await subs.due(ctx.merchant.id, at, limit);
-  for (const sub of due) {
+  await inParallel(due, async (sub) => {
     const offer = await offerOf(sub);
-    if (!offer) continue;
+    if (!offer) return;
     const outcome = await renew(ctx, sub, offer);
     if (outcome === 'renewed') report.renewed++;
     else if (outcome === 'ended') report.ended++;
-  }
+  });
 
   const invoices = await db.all<{ id: string }>(
     "SELECT id FROM invoices WHERE merchant_id = ? AND status = 'open' AND next_payment_attempt <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_payment_attempt LIMIT ?",
     [ctx.merchant.id, at, at, limit],
   );
-  for (const { id } of invoices) {
+  await inParallel(invoices, async ({ id }) => {
     if ((await collect(ctx, id)) !== 'skipped') report.collected++;
-  }
+  });
   report.more = notices.length === limit || due.length === limit || invoices.length === limit;
   return report;
 }

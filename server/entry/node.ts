@@ -9,10 +9,10 @@ import { migrateNode } from '../db/migrate-node.ts';
 import { type Deps, jsonLogger, systemClock } from '../deps.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
-import { runBilling } from '../billing/run.ts';
 import { clientAddress, proxyCount } from '../http/client-address.ts';
 import { deliverDue, deliveryOptions } from '../webhooks/delivery.ts';
 import { nodeEgress } from './node-egress.ts';
+import { runBilling } from '../billing/run.ts';
 
 /** The Node entry: the only place that reads the environment. */
 const port = Number(process.env.PORT ?? 8787);

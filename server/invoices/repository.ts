@@ -198,10 +198,12 @@ export function invoiceRepository(db: Database) {
   const withLines = async (rows: Row[]): Promise<Invoice[]> => {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const lines = await db.all<LineRow>(
-      `SELECT * FROM invoice_lines WHERE invoice_id IN (${ids.map(() => '?').join(', ')}) ORDER BY invoice_id, position`,
-      ids,
-    );
+    const lines: LineRow[] = [];
+    // D1 binds at most 100 parameters per statement: ask in slices.
+    for (let i = 0; i < ids.length; i += 90) {
+      const slice = ids.slice(i, i + 90);
+      lines.push(...(await db.all<LineRow>(`SELECT * FROM invoice_lines WHERE invoice_id IN (${slice.map(() => '?').join(', ')}) ORDER BY invoice_id, position`, slice)));
+    }
     const byInvoice = new Map<string, InvoiceLine[]>();
     for (const l of lines) {
       const list = byInvoice.get(l.invoice_id) ?? [];
