@@ -15,6 +15,7 @@ import { GatewayUnavailable, type PaymentGateway } from '../gateways/port.ts';
 import { gatewayFor } from '../gateways/select.ts';
 import { subscriptionRepository } from '../subscriptions/repository.ts';
 import { successRedirect } from './complete.ts';
+import { dueToday } from './first-payment.ts';
 import { loadOffer } from './offer.ts';
 import { renderPage } from './render.ts';
 import { type CheckoutSession, checkoutRepository } from './repository.ts';
@@ -94,6 +95,8 @@ async function renderCheckout(c: C, l: Loaded, extra: { values?: Record<string, 
       name: null,
       state: l.session.gatewayState,
       metadata: { porte_checkout_session: l.session.id, porte_merchant: l.merchant.id },
+      // "Due today" is paid in the page (3-D Secure on-session) when there is anything to pay.
+      ...(dueToday(l.offer) > 0 ? { payment: { amount: dueToday(l.offer), currency: l.offer.currency, description: l.offer.name } } : {}),
     });
   } catch (error) {
     if (!(error instanceof GatewayUnavailable)) throw error;
@@ -132,7 +135,7 @@ async function renderCheckout(c: C, l: Loaded, extra: { values?: Record<string, 
     countries: countryOptions(locale),
     gateway:
       prepared.gateway === 'stripe' && prepared.publishableKey && prepared.clientSecret
-        ? { kind: 'stripe', publishableKey: prepared.publishableKey, clientSecret: prepared.clientSecret }
+        ? { kind: 'stripe', publishableKey: prepared.publishableKey, clientSecret: prepared.clientSecret, intent: prepared.intent ?? 'setup' }
         : { kind: 'test' },
     embedded: c.req.query('embed') === '1',
     embedOrigin: l.session.embedOrigin,
@@ -192,7 +195,7 @@ export async function respond(c: C, l: Loaded, outcome: SubmitOutcome, form?: Ch
       // included (test mode only: real cards never reach Porte). After a decline the customer needs
       // another card, so none of it is kept, and never the CVC.
       const declined = outcome.formError === 'card_declined' || outcome.formError === 'authentication_failed';
-      const { card_number, card_cvc, card_expiry, iban, csrf: _t, setup_intent: _s, ...kept } = form ?? ({} as CheckoutForm);
+      const { card_number, card_cvc, card_expiry, iban, csrf: _t, setup_intent: _s, payment_intent: _p, ...kept } = form ?? ({} as CheckoutForm);
       const values: Record<string, string> = declined ? kept : { ...kept, card_number, card_expiry, card_cvc, iban };
       const status = outcome.formError === 'gateway_unavailable' ? 503 : 422;
       return renderCheckout(c, l, { values: outcome.values ?? values, errors: outcome.errors, formError: outcome.formError ?? null, status });
