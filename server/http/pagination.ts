@@ -1,17 +1,9 @@
 import * as v from 'valibot';
+import { queryInteger } from './query.ts';
 
 /** `?limit=1..100&starting_after=<id>`, shared by every list endpoint. */
 export const listQueryEntries = {
-  limit: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d{1,3}$/, 'limit must be a whole number from 1 to 100.'),
-      v.transform(Number),
-      v.minValue(1, 'limit must be a whole number from 1 to 100.'),
-      v.maxValue(100, 'limit must be a whole number from 1 to 100.'),
-    ),
-    '10',
-  ),
+  limit: v.optional(queryInteger(1, 100, 'limit must be a whole number from 1 to 100.'), '10'),
   starting_after: v.optional(v.pipe(v.string(), v.maxLength(64, 'starting_after must be an id.'))),
 };
 
