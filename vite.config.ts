@@ -1,5 +1,19 @@
+import { copyFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * /docs renders with Scalar's standalone bundle, copied from the @scalar/api-reference package so
+ * the page loads no third-party script (same file name as SCALAR_BUNDLE in server/openapi/routes.ts).
+ */
+const scalarBundle = (): Plugin => ({
+  name: 'porte-scalar-bundle',
+  apply: 'build',
+  closeBundle() {
+    const from = resolve(import.meta.dirname, 'node_modules/@scalar/api-reference/dist/browser/standalone.js');
+    copyFileSync(from, resolve(import.meta.dirname, 'dist/public/assets/scalar-api-reference.js'));
+  },
+});
 
 /**
  * Browser bundles: the hosted pages' hydration scripts (and the widget). Fixed file names under
@@ -7,6 +21,7 @@ import { defineConfig } from 'vite';
  */
 export default defineConfig({
   publicDir: false,
+  plugins: [scalarBundle()],
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: {
     outDir: 'dist/public',

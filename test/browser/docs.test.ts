@@ -1,0 +1,81 @@
+// The merchant developer's first look: /docs renders the API reference (Scalar, served from Porte's
+// own origin) and /docs/widget the widget guide, in real Chromium, with no console error, no CSP
+// violation and no request to any other origin.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeScan, ensureBuilt, launchBrowser, screenshot, watchPage } from '../harness/browser.ts';
+import { type PorteServer, startServer } from '../harness/server.ts';
+
+let server: PorteServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  ensureBuilt('scalar-api-reference');
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A page that records CSP violations (any frame) and every request that leaves Porte's origin. */
+async function open(path: string): Promise<{ page: Page; violations: string[]; foreign: string[]; errors: () => string[] }> {
+  const page = await browser.newPage();
+  const watch = watchPage(page);
+  const violations: string[] = [];
+  const foreign: string[] = [];
+  const origin = new URL(server.url).origin;
+  page.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) foreign.push(url);
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'debug' && message.text().startsWith('[csp]')) violations.push(message.text());
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.debug(`[csp] ${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`));
+  });
+  await page.goto(`${server.url}${path}`);
+  return { page, violations, foreign, errors: () => watch.errors };
+}
+
+describe('developer docs in Chromium', () => {
+  it('/docs renders the reference: operations, request examples with real bodies, webhook events', async () => {
+    const { page, violations, foreign, errors } = await open('/docs');
+    // Scalar has rendered the document: an operation's summary from the endpoint registry is visible.
+    await expect.poll(() => page.getByText('Create a checkout session', { exact: false }).first().isVisible()).toBe(true);
+    // The request example for POST /v1/customers carries the documented body, not an empty object.
+    await page.getByText('Create a customer', { exact: false }).first().scrollIntoViewIfNeeded();
+    await expect.poll(async () => (await page.locator('body').innerText()).includes('jane.doe@example.com')).toBe(true);
+    // Webhook events are listed from the OpenAPI `webhooks` section.
+    await expect.poll(async () => (await page.locator('body').innerText()).includes('invoice.payment_failed')).toBe(true);
+    await screenshot(page, 'docs-reference');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(violations).toEqual([]);
+    expect(foreign).toEqual([]);
+    expect(errors()).toEqual([]);
+    await page.close();
+  });
+
+  it('/docs/widget documents attributes, the JS API, events and the CSP lines, and passes axe', async () => {
+    const { page, violations, foreign, errors } = await open('/docs/widget');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Embed the Porte widget');
+    for (const heading of ['Attributes', 'JavaScript API', 'Events', 'Content Security Policy']) {
+      expect(await page.getByRole('heading', { level: 2, name: heading }).count(), heading).toBe(1);
+    }
+    const text = await page.locator('main').innerText();
+    for (const attribute of ['data-mode', 'data-locale', 'data-customer-reference', 'data-customer-email', 'data-customer-hash', 'data-success-url']) {
+      expect(text, attribute).toContain(attribute);
+    }
+    for (const event of ['porte:ready', 'porte:open', 'porte:close', 'porte:error', 'porte:subscribed']) expect(text, event).toContain(event);
+    for (const directive of ['script-src', 'connect-src', 'frame-src']) expect(text).toContain(`${directive} ${server.url}`);
+    expect(text).toContain('{checkout_session, customer: {id, reference}, subscription: {id, offer}}');
+    // The guide is linked from the reference's introduction.
+    await screenshot(page, 'docs-widget');
+    expect(await axeScan(page)).toEqual([]);
+    expect(violations).toEqual([]);
+    expect(foreign).toEqual([]);
+    expect(errors()).toEqual([]);
+    await page.close();
+  });
+});
