@@ -42,13 +42,27 @@ async function open(path: string): Promise<{ page: Page; violations: string[]; f
 describe('developer docs in Chromium', () => {
   it('/docs renders the reference: operations, request examples with real bodies, webhook events', async () => {
     const { page, violations, foreign, errors } = await open('/docs');
-    // Scalar has rendered the document: an operation's summary from the endpoint registry is visible.
-    await expect.poll(() => page.getByText('Create a checkout session', { exact: false }).first().isVisible()).toBe(true);
-    // The request example for POST /v1/customers carries the documented body, not an empty object.
-    await page.getByText('Create a customer', { exact: false }).first().scrollIntoViewIfNeeded();
-    await expect.poll(async () => (await page.locator('body').innerText()).includes('jane.doe@example.com')).toBe(true);
-    // Webhook events are listed from the OpenAPI `webhooks` section.
-    await expect.poll(async () => (await page.locator('body').innerText()).includes('invoice.payment_failed')).toBe(true);
+    // Scalar has rendered the document: the endpoint registry's tags and summaries are in the sidebar.
+    await expect.poll(() => page.getByRole('link', { name: 'Create a customer' }).first().isVisible()).toBe(true);
+    for (const tag of ['Customers', 'Checkout sessions', 'Subscriptions', 'Webhook endpoints', 'Offers', 'Pricing tables', 'Webhook events']) {
+      expect(await page.getByText(tag, { exact: true }).first().isVisible(), tag).toBe(true);
+    }
+    // The request example for POST /v1/customers is a curl command with the documented body,
+    // shown above the response example.
+    await page.getByRole('link', { name: 'Create a customer' }).first().click();
+    await expect.poll(() => page.getByText('jane.doe@example.com').first().isVisible()).toBe(true);
+    const order = await page.evaluate(() => {
+      const blocks = [...document.querySelectorAll('pre, code')];
+      const top = (test: (t: string) => boolean) => blocks.find((b) => test(b.textContent ?? ''))?.getBoundingClientRect().top ?? Number.NaN;
+      return {
+        request: top((t) => t.includes('curl') && t.includes('--data') && t.includes('"email": "jane.doe@example.com"') && t.includes('"country": "FR"')),
+        response: top((t) => !t.includes('curl') && t.includes('"object": "customer"')),
+      };
+    });
+    expect(order.request).toBeLessThan(order.response);
+    // Webhook events and their payloads come from the OpenAPI `webhooks` section.
+    await page.getByText('Webhook events', { exact: true }).first().click();
+    await expect.poll(() => page.getByText('invoice.payment_failed').first().isVisible()).toBe(true);
     await screenshot(page, 'docs-reference');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(violations).toEqual([]);
@@ -63,14 +77,13 @@ describe('developer docs in Chromium', () => {
     for (const heading of ['Attributes', 'JavaScript API', 'Events', 'Content Security Policy']) {
       expect(await page.getByRole('heading', { level: 2, name: heading }).count(), heading).toBe(1);
     }
-    const text = await page.locator('main').innerText();
+    const text = (await page.locator('main').textContent()) ?? '';
     for (const attribute of ['data-mode', 'data-locale', 'data-customer-reference', 'data-customer-email', 'data-customer-hash', 'data-success-url']) {
       expect(text, attribute).toContain(attribute);
     }
     for (const event of ['porte:ready', 'porte:open', 'porte:close', 'porte:error', 'porte:subscribed']) expect(text, event).toContain(event);
     for (const directive of ['script-src', 'connect-src', 'frame-src']) expect(text).toContain(`${directive} ${server.url}`);
     expect(text).toContain('{checkout_session, customer: {id, reference}, subscription: {id, offer}}');
-    // The guide is linked from the reference's introduction.
     await screenshot(page, 'docs-widget');
     expect(await axeScan(page)).toEqual([]);
     expect(violations).toEqual([]);
