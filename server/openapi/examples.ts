@@ -38,13 +38,13 @@ export const requestExamples: Readonly<Record<string, Json>> = {
     offer: 'pro-monthly',
     customer_reference: 'user_1842',
     customer_email: 'jane.doe@example.com',
-    success_url: 'https://shop.example.com/welcome',
-    cancel_url: 'https://shop.example.com/pricing',
+    success_url: 'https://shop.example/welcome',
+    cancel_url: 'https://shop.example/pricing',
     locale: 'en',
   },
   'POST /v1/webhook_endpoints': {
-    url: 'https://shop.example.com/hooks/porte',
-    events: ['checkout_session.completed', 'subscription.updated', 'invoice.payment_failed'],
+    url: 'https://shop.example/hooks/porte',
+    events: ['checkout_session.completed', 'subscription.updated', 'customer.updated'],
     description: 'Shop back end',
   },
 };
@@ -92,7 +92,7 @@ function stringExample(name: string, schema: JsonSchema, owner: string | undefin
   const known = byName[name];
   if (typeof known === 'string') return known;
   if (schema.format === 'email') return 'jane.doe@example.com';
-  if (schema.format === 'uri' || /_url$|^url$/.test(name)) return `https://shop.example.com/${name.replace(/_url$/, '')}`;
+  if (schema.format === 'uri' || /_url$|^url$/.test(name)) return `https://shop.example/${name.replace(/_url$/, '')}`;
   if (schema.format === 'date-time' || /_at$|_end$|_start$|^now$|^timestamp$|_date$|_attempt$/.test(name)) return isoTime;
   return undefined;
 }
