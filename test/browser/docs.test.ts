@@ -64,6 +64,11 @@ describe('developer docs in Chromium', () => {
     await page.getByText('Webhook events', { exact: true }).first().click();
     await expect.poll(() => page.getByText('invoice.payment_failed').first().isVisible()).toBe(true);
     await screenshot(page, 'docs-reference');
+    // The 4.9 MB bundle travels gzipped (built beside it) to browsers that accept it.
+    const bundle = await fetch(`${server.url}/assets/scalar-api-reference.js`, { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(bundle.headers.get('Content-Encoding')).toBe('gzip');
+    expect(Number(bundle.headers.get('Content-Length'))).toBeLessThan(2_000_000);
+    await bundle.body?.cancel();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(violations).toEqual([]);
     expect(foreign).toEqual([]);
