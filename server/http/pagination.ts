@@ -3,8 +3,10 @@ import { queryInteger } from './query.ts';
 
 /** `?limit=1..100&starting_after=<id>`, shared by every list endpoint. */
 export const listQueryEntries = {
-  limit: v.optional(queryInteger(1, 100, 'limit must be a whole number from 1 to 100.'), '10'),
-  starting_after: v.optional(v.pipe(v.string(), v.maxLength(64, 'starting_after must be an id.'))),
+  limit: v.optional(v.pipe(queryInteger(1, 100, 'limit must be a whole number from 1 to 100.'), v.description('How many items to return.')), '10'),
+  starting_after: v.optional(
+    v.pipe(v.string(), v.maxLength(64, 'starting_after must be an id.'), v.description('The id of the last item of the previous page: the page after it.')),
+  ),
 };
 
 export interface ListPage<T> {

@@ -25,15 +25,16 @@ Node.prototype[name]=function(node,...rest){if(node instanceof HTMLStyleElement&
 
 // Scripts and <style> elements: this page's nonce only. Scalar's Vue components also set style
 // attributes (no script can run from one), hence style-src-attr. Its API client calls this origin only.
-const docsCsp = (nonce: string, styleAttributes = false) =>
+const docsCsp = (nonce: string, options: { styleAttributes?: boolean; api?: string } = {}) =>
   [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
     `style-src 'nonce-${nonce}'`,
-    ...(styleAttributes ? ["style-src-attr 'unsafe-inline'"] : []),
+    ...(options.styleAttributes ? ["style-src-attr 'unsafe-inline'"] : []),
     "img-src 'self' data:",
     "font-src 'self' data:",
-    "connect-src 'self'",
+    // "Test request" calls the API at PORTE_PUBLIC_URL, which a proxy may serve on another origin.
+    `connect-src 'self'${options.api ? ` ${options.api}` : ''}`,
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",
@@ -72,7 +73,7 @@ export function openApiRoutes(app: Hono<AppEnv>, api: Api): void {
       .replace('<html>', '<html lang="en">')
       .replace('</title>', `</title>\n    <script nonce="${nonce}">${bootstrap}</script>`)
       .replace('<div id="app"></div>', `<noscript><p>The interactive reference needs JavaScript. The same content is in <a href="/v1/openapi.json">/v1/openapi.json</a> (OpenAPI 3.1); the widget guide is at <a href="/docs/widget">/docs/widget</a>.</p></noscript><div id="app"></div>`);
-    c.header('Content-Security-Policy', docsCsp(nonce, true));
+    c.header('Content-Security-Policy', docsCsp(nonce, { styleAttributes: true, api: new URL(c.var.deps.config.publicUrl).origin }));
     return c.html(body);
   });
 

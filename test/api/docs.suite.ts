@@ -36,7 +36,7 @@ export function docsSuite(factory: HarnessFactory): void {
       const csp = res.headers.get('Content-Security-Policy') ?? '';
       const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
       expect(nonce).toBeTruthy();
-      expect(csp).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline|https?:/);
+      expect(csp).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline|(script|style)-src[^;]*https?:/);
       const html = await res.text();
       expect(html).toContain(`<script src="/assets/scalar-api-reference.js" nonce="${nonce}"></script>`);
       expect(html).toContain('"url": "/v1/openapi.json"');
