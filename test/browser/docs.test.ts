@@ -40,7 +40,7 @@ async function open(path: string): Promise<{ page: Page; violations: string[]; f
 }
 
 describe('developer docs in Chromium', () => {
-  it('/docs renders the reference: operations, request examples with real bodies, webhook events', async () => {
+  it('/docs renders the reference: operations, request examples with real bodies that work, webhook events', async () => {
     const { page, violations, foreign, errors } = await open('/docs');
     // Scalar has rendered the document: the endpoint registry's tags and summaries are in the sidebar.
     await expect.poll(() => page.getByRole('link', { name: 'Create a customer' }).first().isVisible()).toBe(true);
@@ -63,6 +63,16 @@ describe('developer docs in Chromium', () => {
     // Webhook events and their payloads come from the OpenAPI `webhooks` section.
     await page.getByText('Webhook events', { exact: true }).first().click();
     await expect.poll(() => page.getByText('invoice.payment_failed').first().isVisible()).toBe(true);
+    // "Test Request" sends the documented example with the developer's key, and it works.
+    await page.getByRole('link', { name: 'Create a customer' }).first().click();
+    await page.getByRole('button', { name: 'Test Request' }).first().click();
+    await page.getByPlaceholder('Token').first().fill(server.secretKey);
+    await page.getByRole('button', { name: /Send/ }).first().click();
+    await expect.poll(() => page.getByText('201 Created').first().isVisible()).toBe(true);
+    const found = await fetch(`${server.url}/v1/customers?query=user_1842`, { headers: { Authorization: `Bearer ${server.secretKey}` } });
+    expect(((await found.json()) as { data: { reference: string; email: string }[] }).data).toEqual([
+      expect.objectContaining({ reference: 'user_1842', email: 'jane.doe@example.com' }),
+    ]);
     await screenshot(page, 'docs-reference');
     // The 4.9 MB bundle travels gzipped (built beside it) to browsers that accept it.
     const bundle = await fetch(`${server.url}/assets/scalar-api-reference.js`, { headers: { 'Accept-Encoding': 'gzip' } });
@@ -74,7 +84,7 @@ describe('developer docs in Chromium', () => {
     expect(foreign).toEqual([]);
     expect(errors()).toEqual([]);
     await page.close();
-  });
+  }, 90_000);
 
   it('/docs/widget documents attributes, the JS API, events and the CSP lines, and passes axe', async () => {
     const { page, violations, foreign, errors } = await open('/docs/widget');
