@@ -24,7 +24,7 @@ const events: [string, string, string][] = [
   ['porte:ready', 'The script has loaded (on <code>window</code>); each pricing table once it has rendered.', '<code>undefined</code> on window; <code>{pricing_table}</code> on a table'],
   ['porte:open', 'A checkout is being opened.', '<code>{offer, mode}</code>'],
   ['porte:close', 'The customer closed the checkout without subscribing.', '<code>{checkout_session}</code>'],
-  ['porte:error', 'The checkout or a pricing table could not be shown (wrong key, origin not allowed, unknown offer or table…). The exact reason is also logged to the console.', '<code>{code, message}</code>, e.g. <code>origin_not_allowed</code>, <code>pricing_table_unavailable</code>, <code>not_found</code>'],
+  ['porte:error', 'The checkout or a pricing table could not be shown (wrong key, origin not allowed, unknown offer or table…). Show your visitors a neutral message; <code>message</code> is for you.', '<code>{code, message}</code>, e.g. <code>origin_not_allowed</code>, <code>resource_missing</code>, <code>pricing_table_unavailable</code>'],
   ['porte:subscribed', 'The customer subscribed (confirmed with Porte’s server, not only by the frame). Cancelable: <code>event.preventDefault()</code> keeps the visitor on your page instead of going to the success URL.', '<code>{checkout_session, customer: {id, reference}, subscription: {id, offer}}</code>'],
 ];
 
