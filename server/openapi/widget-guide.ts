@@ -6,7 +6,7 @@ main{max-width:860px;margin:0 auto;padding:24px 20px 64px}h1{margin:0 0 8px}h2{m
 code,pre{font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace}pre{overflow:auto;background:#f0f1f5;padding:12px;border-radius:6px}
 :not(pre)>code{background:#eef0f4;padding:1px 4px;border-radius:4px;overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%;margin:12px 0}th,td{text-align:left;vertical-align:top;border-bottom:1px solid #e3e4e8;padding:8px 6px}
-th{font-weight:600}.wrap{overflow-x:auto}a{color:#2447c9}a:focus-visible{outline:3px solid #2447c9;outline-offset:2px}nav a{margin-right:16px}`;
+th{font-weight:600}td:first-child code{white-space:nowrap}.wrap{overflow-x:auto}a{color:#2447c9}a:focus-visible{outline:3px solid #2447c9;outline-offset:2px}nav a{margin-right:16px}`;
 
 const attributes: [string, string][] = [
   ['data-key', 'On the script tag only. Your publishable key, <code>porte_pk_test_…</code> or <code>porte_pk_live_…</code>; it decides the environment.'],
