@@ -6,7 +6,7 @@ main{max-width:860px;margin:0 auto;padding:24px 20px 64px}h1{margin:0 0 8px}h2{m
 code,pre{font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace}pre{overflow:auto;background:#f0f1f5;padding:12px;border-radius:6px}
 :not(pre)>code{background:#eef0f4;padding:1px 4px;border-radius:4px;overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%;margin:12px 0}th,td{text-align:left;vertical-align:top;border-bottom:1px solid #e3e4e8;padding:8px 6px}
-th{font-weight:600}td:first-child code{white-space:nowrap}.wrap{overflow-x:auto}a{color:#2447c9}a:focus-visible{outline:3px solid #2447c9;outline-offset:2px}nav a{margin-right:16px}`;
+th{font-weight:600}.names td:first-child code{white-space:nowrap}.wrap{overflow-x:auto}a{color:#2447c9}a:focus-visible{outline:3px solid #2447c9;outline-offset:2px}nav a{margin-right:16px}`;
 
 const attributes: [string, string][] = [
   ['data-key', 'On the script tag only. Your publishable key, <code>porte_pk_test_…</code> or <code>porte_pk_live_…</code>; it decides the environment.'],
@@ -49,7 +49,7 @@ export function widgetGuide(nonce: string, publicUrl: string) {
 
 <h2 id="attributes">Attributes</h2>
 <p>Put them on the element, or on the script tag to apply them to every element (the element wins).</p>
-<div class="wrap"><table><thead><tr><th scope="col">Attribute</th><th scope="col">Meaning</th></tr></thead><tbody>${rows(attributes)}</tbody></table></div>
+<div class="wrap"><table class="names"><thead><tr><th scope="col">Attribute</th><th scope="col">Meaning</th></tr></thead><tbody>${rows(attributes)}</tbody></table></div>
 
 <h2 id="js-api">JavaScript API</h2>
 <div class="wrap"><table><thead><tr><th scope="col">Call</th><th scope="col">What it does</th></tr></thead><tbody>${rows([
@@ -74,7 +74,7 @@ document.querySelector('#upgrade').addEventListener('click', () =>
 
 <h2 id="events">Events</h2>
 <p>Bubbling <code>CustomEvent</code>s dispatched on the element that opened the checkout (so they also reach <code>document</code> and <code>window</code>), or on <code>window</code> for <code>Porte.open()</code>.</p>
-<div class="wrap"><table><thead><tr><th scope="col">Event</th><th scope="col">When</th><th scope="col"><code>event.detail</code></th></tr></thead><tbody>${rows(events)}</tbody></table></div>
+<div class="wrap"><table class="names"><thead><tr><th scope="col">Event</th><th scope="col">When</th><th scope="col"><code>event.detail</code></th></tr></thead><tbody>${rows(events)}</tbody></table></div>
 <p>Trust <code>porte:subscribed</code> for the visitor’s experience only: provision the account from the <code>checkout_session.completed</code> webhook or <code>GET /v1/checkout_sessions/{id}</code>, on your server.</p>
 
 <h2 id="identity">Signed-in customers</h2>
