@@ -101,5 +101,5 @@ describe('a client generated from /v1/openapi.json', () => {
     // Checked without the generated client: the session exists on the server as the client saw it.
     const res = await fetch(`${server.url}/v1/checkout_sessions/${result.session.id}`, { headers: { Authorization: `Bearer ${server.secretKey}` } });
     expect(((await res.json()) as { offer: string }).offer).toBeTruthy();
-  });
+  }, 120_000);
 });
