@@ -23,8 +23,9 @@ const bootstrap = `globalThis.__zod_globalConfig={...globalThis.__zod_globalConf
 (()=>{const nonce=document.currentScript.nonce;for(const name of['appendChild','insertBefore']){const original=Node.prototype[name];
 Node.prototype[name]=function(node,...rest){if(node instanceof HTMLStyleElement&&!node.nonce)node.nonce=nonce;return original.call(this,node,...rest)}}})()`;
 
-// Scripts and <style> elements: this page's nonce only. Scalar's Vue components also set style
-// attributes (no script can run from one), hence style-src-attr. Its API client calls this origin only.
+// Scripts and <style> elements: this page's nonce only (so only Porte's own scripts and the bundle
+// can add styles). Scalar's Vue components also set style attributes (no script can run from one),
+// hence style-src-attr on /docs. Nothing is fetched from another origin.
 const docsCsp = (nonce: string, options: { styleAttributes?: boolean; api?: string } = {}) =>
   [
     "default-src 'none'",
