@@ -7,6 +7,7 @@ import type { AppEnv } from '../http/env.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
 import { deliverDue, deliveryOptions } from '../webhooks/delivery.ts';
+import { runBilling } from '../billing/run.ts';
 
 export interface Env {
   DB: D1Database;
@@ -60,9 +61,16 @@ export default {
     return app.fetch(new Request(request, { headers }));
   },
 
-  /** Cron trigger (wrangler.toml): drains the webhook outbox with the same code as the Node loop. */
+  /**
+   * Cron trigger (wrangler.toml): the billing run (a bounded number of chunks: what is left is found
+   * by the next trigger), then the webhook outbox, with the same code as the Node loops.
+   */
   async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
     const { deps } = setup(env, env.PORTE_PUBLIC_URL ?? 'http://localhost:8787');
-    ctx.waitUntil(deliverDue(deps.db, deps.clock, deliveryOptions(deps)));
+    ctx.waitUntil(
+      runBilling(deps)
+        .catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'billing run failed', error: String(error) })))
+        .then(() => deliverDue(deps.db, deps.clock, deliveryOptions(deps))),
+    );
   },
 };
