@@ -75,7 +75,10 @@ function operationOf(e: Endpoint): JsonSchema {
   if (e.body) {
     const body = schemaOf(e.body);
     const key = `${e.method.toUpperCase()} ${e.path}`;
-    const example = key in requestExamples ? requestExamples[key] : exampleOf(body, { requiredOnly: true });
+    const minimal = exampleOf(body, { requiredOnly: true });
+    // A body whose fields are all optional would show as {}: show its fields instead.
+    const empty = typeof minimal === 'object' && minimal !== null && Object.keys(minimal).length === 0;
+    const example = key in requestExamples ? requestExamples[key] : empty ? exampleOf(body, { requiredOnly: false }) : minimal;
     operation.requestBody = { required: true, content: { 'application/json': { schema: body, example } } };
   }
   return operation;
