@@ -47,7 +47,7 @@ const app = createApp(deps);
 const publicDir = fileURLToPath(new URL('../../dist/public', import.meta.url));
 const outer = new Hono<{ Bindings: { incoming: { socket: { remoteAddress?: string } } } }>();
 const assetHeaders = { 'Cache-Control': 'public, max-age=300, must-revalidate', 'Access-Control-Allow-Origin': '*' };
-outer.use('/assets/*', serveStatic({ root: publicDir, onFound: (_p, c) => { for (const [k, v] of Object.entries(assetHeaders)) c.header(k, v); } }));
+outer.use('/assets/*', serveStatic({ root: publicDir, precompressed: true, onFound: (_p, c) => { for (const [k, v] of Object.entries(assetHeaders)) c.header(k, v); } }));
 outer.get('/widget.js', serveStatic({ path: `${publicDir}/widget.js`, onFound: (_p, c) => { for (const [k, v] of Object.entries(assetHeaders)) c.header(k, v); } }));
 outer.all('*', (c) => {
   const request = c.req.raw;

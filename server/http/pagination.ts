@@ -1,18 +1,12 @@
 import * as v from 'valibot';
+import { queryInteger } from './query.ts';
 
 /** `?limit=1..100&starting_after=<id>`, shared by every list endpoint. */
 export const listQueryEntries = {
-  limit: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d{1,3}$/, 'limit must be a whole number from 1 to 100.'),
-      v.transform(Number),
-      v.minValue(1, 'limit must be a whole number from 1 to 100.'),
-      v.maxValue(100, 'limit must be a whole number from 1 to 100.'),
-    ),
-    '10',
+  limit: v.optional(v.pipe(queryInteger(1, 100, 'limit must be a whole number from 1 to 100.'), v.description('How many items to return.')), '10'),
+  starting_after: v.optional(
+    v.pipe(v.string(), v.maxLength(64, 'starting_after must be an id.'), v.description('The id of the last item of the previous page: the page after it.')),
   ),
-  starting_after: v.optional(v.pipe(v.string(), v.maxLength(64, 'starting_after must be an id.'))),
 };
 
 export interface ListPage<T> {

@@ -4,6 +4,7 @@ import type { Api } from '../http/api.ts';
 import type { AppEnv } from '../http/env.ts';
 import { notFound } from '../http/errors.ts';
 import { listQueryEntries, listSchema, page } from '../http/pagination.ts';
+import { queryBoolean } from '../http/query.ts';
 import { toJson } from './repository.ts';
 import { offerCreateSchema, offerOut, offerUpdateSchema } from './schema.ts';
 import { offerService } from './service.ts';
@@ -11,12 +12,7 @@ import { offerService } from './service.ts';
 const tag = 'Offers';
 const listQuery = v.strictObject({
   ...listQueryEntries,
-  visible: v.optional(
-    v.pipe(
-      v.picklist(['true', 'false'], 'visible must be true or false.'),
-      v.transform((value) => value === 'true'),
-    ),
-  ),
+  visible: v.optional(queryBoolean('visible must be true or false.')),
 });
 
 const service = (c: Context<AppEnv>) => offerService(c.var.deps.db, c.var.deps.clock);

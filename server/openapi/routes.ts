@@ -1,49 +1,86 @@
+import { Scalar } from '@scalar/hono-api-reference';
 import type { Hono } from 'hono';
-import { html, raw } from 'hono/html';
 import type { Api } from '../http/api.ts';
+import { newNonce } from '../http/csp.ts';
 import type { AppEnv } from '../http/env.ts';
-import { randomToken } from '../lib/ids.ts';
 import { openApiDocument } from './document.ts';
+import { widgetGuide } from './widget-guide.ts';
 
-const docsCss = `body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1f2330;background:#fafafa}
-main{max-width:960px;margin:0 auto;padding:24px}h1{margin:0 0 4px}
-input{font:inherit;padding:8px 10px;width:100%;box-sizing:border-box;margin:12px 0;border:1px solid #999;border-radius:6px}
-details{background:#fff;border:1px solid #ddd;border-radius:8px;margin:8px 0;padding:8px 12px}
-summary{cursor:pointer}code,pre{font:13px ui-monospace,monospace}pre{overflow:auto;background:#f3f3f6;padding:8px;border-radius:6px}
-.m{display:inline-block;min-width:60px;font-weight:700;text-transform:uppercase}
-.m-get{color:#0a6}.m-post{color:#05c}.m-patch,.m-put{color:#a60}.m-delete{color:#c22}
-summary:focus-visible,input:focus-visible{outline:3px solid #05c;outline-offset:2px}`;
+/**
+ * Scalar's standalone bundle, copied from @scalar/api-reference into dist/public/assets by the
+ * build (vite.config.ts): served from Porte's own origin, like every other script on its pages.
+ */
+export const SCALAR_BUNDLE = '/assets/scalar-api-reference.js';
 
-// Filters the endpoint list as the merchant types; the page works without it.
-const docsJs = `const q=document.getElementById('filter');q.addEventListener('input',()=>{const t=q.value.toLowerCase();
-for(const d of document.querySelectorAll('details[data-text]'))d.hidden=!d.dataset.text.includes(t)})`;
+/**
+ * Runs before Scalar's bundle, under the page's nonce, so the reference works under a strict CSP:
+ * - zod (inside the bundle) probes whether it may compile with `Function()`; the policy forbids
+ *   eval, so say so up front instead of triggering a violation report on every visit;
+ * - some of Scalar's components (its theme, its toasts) insert <style> elements without the nonce
+ *   Scalar itself reads from meta[csp-nonce]: give them that nonce as they are inserted.
+ */
+const bootstrap = `globalThis.__zod_globalConfig={...globalThis.__zod_globalConfig,jitless:true};
+(()=>{const nonce=document.currentScript.nonce;for(const name of['appendChild','insertBefore']){const original=Node.prototype[name];
+Node.prototype[name]=function(node,...rest){if(node instanceof HTMLStyleElement&&!node.nonce)node.nonce=nonce;return original.call(this,node,...rest)}}})()`;
+
+// Scripts and <style> elements: this page's nonce only (so only Porte's own scripts and the bundle
+// can add styles). Scalar's Vue components also set style attributes (no script can run from one),
+// hence style-src-attr on /docs. Nothing is fetched from another origin.
+const docsCsp = (nonce: string, options: { styleAttributes?: boolean; api?: string } = {}) =>
+  [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src 'nonce-${nonce}'`,
+    ...(options.styleAttributes ? ["style-src-attr 'unsafe-inline'"] : []),
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    // "Test request" calls the API at PORTE_PUBLIC_URL, which a proxy may serve on another origin.
+    `connect-src 'self'${options.api ? ` ${options.api}` : ''}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+
+/**
+ * A reference for Porte's API only: none of Scalar's own product prompts (AI agent, SDK generator,
+ * developer tools), which lead to Scalar's services. Options of the bundle newer than the Hono package's types.
+ */
+const withoutScalarPrompts = {
+  showDeveloperTools: 'never',
+  mcp: { disabled: true },
+  agent: { disabled: true },
+  customCss: '[class*="explore-scalar"]{display:none!important}',
+} as const;
 
 export function openApiRoutes(app: Hono<AppEnv>, api: Api): void {
-  const doc = (publicUrl: string) => openApiDocument(api.endpoints, publicUrl);
+  app.get('/v1/openapi.json', (c) => c.json(openApiDocument(api.endpoints, c.var.deps.config.publicUrl)));
 
-  app.get('/v1/openapi.json', (c) => c.json(doc(c.var.deps.config.publicUrl)));
+  app.get('/docs', async (c, next) => {
+    const nonce = newNonce();
+    const page = await Scalar<AppEnv>({
+      url: '/v1/openapi.json',
+      cdn: SCALAR_BUNDLE,
+      nonce,
+      pageTitle: 'Porte API reference',
+      withDefaultFonts: false,
+      telemetry: false,
+      hideClientButton: true,
+      ...withoutScalarPrompts,
+      defaultHttpClient: { targetKey: 'shell', clientKey: 'curl' },
+      metaData: { title: 'Porte API reference' },
+    })(c, next);
+    // Scalar's page has no language and shows nothing without JavaScript: add both.
+    const body = (await page?.text() ?? '')
+      .replace('<html>', '<html lang="en">')
+      .replace('</title>', `</title>\n    <script nonce="${nonce}">${bootstrap}</script>`)
+      .replace('<div id="app"></div>', `<noscript><p>The interactive reference needs JavaScript. The same content is in <a href="/v1/openapi.json">/v1/openapi.json</a> (OpenAPI 3.1); the widget guide is at <a href="/docs/widget">/docs/widget</a>.</p></noscript><div id="app"></div>`);
+    c.header('Content-Security-Policy', docsCsp(nonce, { styleAttributes: true, api: new URL(c.var.deps.config.publicUrl).origin }));
+    return c.html(body);
+  });
 
-  app.get('/docs', (c) => {
-    const nonce = randomToken(16);
-    const base = c.var.deps.config.publicUrl;
-    const items = api.endpoints.map((e) => {
-      const path = e.path.replace(/:([A-Za-z_]+)/g, '{$1}');
-      const example =
-        `curl -X ${e.method.toUpperCase()} ${base}${path} \\\n  -H "Authorization: Bearer porte_sk_test_…"` +
-        (e.body ? ` \\\n  -H "Content-Type: application/json" -d '{…}'` : '');
-      const operation = (doc(base).paths as Record<string, Record<string, unknown>>)[path]?.[e.method];
-      return html`<details data-text="${`${e.method} ${path} ${e.summary}`.toLowerCase()}">
-        <summary><span class="m m-${e.method}">${e.method}</span> <code>${path}</code> — ${e.summary}</summary>
-        <pre>${example}</pre>
-        <pre>${JSON.stringify(operation, null, 2)}</pre>
-      </details>`;
-    });
-    c.header('Content-Security-Policy', `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`);
-    return c.html(html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-      <title>Porte API reference</title><style nonce="${nonce}">${raw(docsCss)}</style></head>
-      <body><main><h1>Porte API reference</h1>
-      <p>Authenticate with <code>Authorization: Bearer porte_sk_…</code>. The machine-readable document is <a href="/v1/openapi.json">/v1/openapi.json</a> (OpenAPI 3.1).</p>
-      <label for="filter">Filter endpoints</label><input id="filter" type="search" placeholder="customers, post, anonymize…">
-      ${items}</main><script nonce="${nonce}">${raw(docsJs)}</script></body></html>`);
+  app.get('/docs/widget', (c) => {
+    const nonce = newNonce();
+    c.header('Content-Security-Policy', docsCsp(nonce));
+    return c.html(widgetGuide(nonce, c.var.deps.config.publicUrl));
   });
 }

@@ -1,0 +1,4 @@
+import { workerdHarness } from '../harness/workerd.ts';
+import { docsSuite } from './docs.suite.ts';
+
+docsSuite(workerdHarness);
