@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
+    // Browser walks with axe scans take 10–30 s on a busy 2-core machine: a minute keeps them honest, not flaky.
+    testTimeout: 60_000,
     hookTimeout: 120_000,
     // Two cores: browser and workerd suites are heavy, so files run two at a time.
     maxWorkers: 2,
