@@ -1,3 +1,4 @@
+import { accountsEn } from './accounts-i18n.ts';
 /** The back-office in English. Keys double as flash and error codes; see i18n.ts for shared labels. */
 export const en = {
   app_name: 'Porte back-office',
@@ -309,4 +310,6 @@ export const en = {
   ev_subscription_created: 'Subscription created',
   ev_subscription_updated: 'Subscription updated',
   ev_checkout_session_completed: 'Checkout completed',
+  // Accounts, environments, setup, profile, go live (issue 10).
+  ...accountsEn,
 } as const;

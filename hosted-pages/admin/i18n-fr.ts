@@ -1,3 +1,4 @@
+import { accountsFr } from './accounts-i18n.ts';
 import type { en } from './i18n-en.ts';
 
 /** Le back-office en français (vocabulaire de ProAbono : « Abonnés », « Nouveau client », « Enregistrer »). */
@@ -311,4 +312,6 @@ export const fr: Record<keyof typeof en, string> = {
   ev_subscription_created: 'Abonnement créé',
   ev_subscription_updated: 'Abonnement modifié',
   ev_checkout_session_completed: 'Paiement terminé',
+  // Accounts, environments, setup, profile, go live (issue 10).
+  ...accountsFr,
 };

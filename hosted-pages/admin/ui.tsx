@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { ModeToggle, TestBanner } from './EnvironmentBar.tsx';
 import type { AdminKey, AdminLocale, AdminT } from './i18n.ts';
 
 export type NavKey = 'customers' | 'offers' | 'tables' | 'settings' | 'team';
@@ -22,6 +23,8 @@ export interface Shell {
   /** The current page in each language (the switcher's links). */
   langHref: Record<AdminLocale, string>;
   flash?: FlashView;
+  /** The current path (the mode toggle comes back to its list). */
+  path?: string;
 }
 
 export const Csrf = ({ value }: { value: string }) => <input type="hidden" name="_csrf" value={value} />;
@@ -80,6 +83,7 @@ export function Layout({ shell, title, children, heading }: { shell: Shell; titl
               {shell.merchant.name}
               {shell.merchant.mode === 'test' && <span class="test-banner">{t('test_mode')}</span>}
             </p>
+            <ModeToggle t={t} csrf={shell.csrf} mode={shell.merchant.mode} next={shell.path ?? '/admin/customers'} />
           </div>
           <nav aria-label={t('nav_label')}>
             <ul>
@@ -102,6 +106,7 @@ export function Layout({ shell, title, children, heading }: { shell: Shell; titl
           </div>
         </header>
         <main id="main" class="content" tabIndex={-1}>
+          {shell.merchant.mode === 'test' && <TestBanner t={t} />}
           <div class="topbar">
             <h1>{title}</h1>
             {heading}

@@ -7,6 +7,7 @@ import type { AdminEnv } from './context.ts';
 import { readForm } from './context.ts';
 import { customerActionRoutes } from './customer-actions.ts';
 import { customerRoutes } from './customer-routes.tsx';
+import { environmentRoutes } from './environment.ts';
 import { offerRoutes } from './offer-routes.tsx';
 import { message } from './render.tsx';
 import { cookieOptions, csrfOk, requireSession } from './session.ts';
@@ -54,6 +55,7 @@ export function adminApp(): Hono<AdminEnv> {
   admin.use(requireSession, csrf);
   admin.get('/', (c) => c.redirect('/admin/customers', 303));
   sessionAuthRoutes(admin);
+  environmentRoutes(admin);
   customerRoutes(admin);
   customerActionRoutes(admin);
   offerRoutes(admin);

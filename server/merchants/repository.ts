@@ -5,6 +5,8 @@ export type Mode = 'test' | 'live';
 
 export interface Merchant {
   id: string;
+  /** The business this environment belongs to (team, profile, the other environment). */
+  accountId: string;
   slug: string;
   name: string;
   mode: Mode;
@@ -21,6 +23,7 @@ export interface Merchant {
 
 interface MerchantRow {
   id: string;
+  account_id: string;
   slug: string;
   name: string;
   mode: Mode;
@@ -37,6 +40,7 @@ interface MerchantRow {
 
 const fromRow = (r: MerchantRow): Merchant => ({
   id: r.id,
+  accountId: r.account_id,
   slug: r.slug,
   name: r.name,
   mode: r.mode,
@@ -60,6 +64,11 @@ export function merchantRepository(db: Database) {
     count: async () => (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM merchants'))?.n ?? 0,
     byId: (id: string) => one('id', id),
     bySlug: (slug: string) => one('slug', slug),
+    /** The account's environment of this mode, if it exists yet (live is created on first use). */
+    async byAccount(accountId: string, mode: Mode): Promise<Merchant | undefined> {
+      const row = await db.get<MerchantRow>('SELECT * FROM merchants WHERE account_id = ? AND mode = ?', [accountId, mode]);
+      return row && fromRow(row);
+    },
     async byKeyHash(kind: 'publishable' | 'secret', tokenHash: string): Promise<Merchant | undefined> {
       const row = await db.get<MerchantRow>(
         `SELECT m.* FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
@@ -70,10 +79,10 @@ export function merchantRepository(db: Database) {
     },
     insert(m: Merchant): Statement {
       return sql(
-        `INSERT INTO merchants (id, slug, name, mode, allowed_origins, embed_secret, success_url, cancel_url,
+        `INSERT INTO merchants (id, account_id, slug, name, mode, allowed_origins, embed_secret, success_url, cancel_url,
            gateway, stripe_secret_key, stripe_publishable_key, stripe_webhook_secret, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        m.id, m.slug, m.name, m.mode, JSON.stringify(m.allowedOrigins), m.embedSecret, m.successUrl, m.cancelUrl,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        m.id, m.accountId, m.slug, m.name, m.mode, JSON.stringify(m.allowedOrigins), m.embedSecret, m.successUrl, m.cancelUrl,
         m.gateway, m.stripeSecretKey, m.stripePublishableKey, m.stripeWebhookSecret, m.createdAt,
       );
     },

@@ -32,9 +32,9 @@ export async function nodeHarness(overrides: Partial<Deps> = {}): Promise<Harnes
         name: `Merchant ${slug}`,
         mode: options.mode ?? 'test',
         allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*', 'https://shop.example'],
-        owner: { email: `${slug}@example.com`, password: 'correct horse battery staple' },
+        ...(options.accountOf ? { accountId: options.accountOf.accountId } : { owner: { email: `${slug}@example.com`, password: 'correct horse battery staple' } }),
       });
-      return { id: created.merchant.id, slug, secretKey: created.secretKey, publishableKey: created.publishableKey, embedSecret: created.merchant.embedSecret };
+      return { id: created.merchant.id, accountId: created.merchant.accountId, mode: created.merchant.mode, slug, secretKey: created.secretKey, publishableKey: created.publishableKey, embedSecret: created.merchant.embedSecret };
     },
     async close() {
       sqlite.close();

@@ -1,0 +1,4 @@
+import { nodeHarness } from '../harness/node.ts';
+import { accountsSuite } from './accounts.suite.ts';
+
+accountsSuite(nodeHarness);

@@ -1,0 +1,87 @@
+// Accounts with two environments (issue 10), on both runtimes: the key decides the environment,
+// the back-office switches between them, and the data of one is never shown in the other.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent } from '../harness/agent.ts';
+import { client, type Harness, type HarnessFactory, type TestMerchant } from '../harness/types.ts';
+
+export function accountsSuite(factory: HarnessFactory): void {
+  describe('accounts and environments', () => {
+    let h: Harness;
+    let m: TestMerchant;
+
+    beforeAll(async () => {
+      h = await factory();
+      m = await h.merchant();
+    }, 120_000);
+    afterAll(() => h?.close());
+
+    it('a live key reads live data only, a test key test data only; a key cannot pass for the other mode', async () => {
+      const live = await h.merchant({ mode: 'live', accountOf: m });
+      const test = client(h, m.secretKey);
+      const liveApi = client(h, live.secretKey);
+      const offer = { reference: `env-${Date.now()}`, name: 'Pro', currency: 'EUR', amount_upfront: 0, recurring: { amount: 900, interval: 'month', interval_count: 1 }, trial: null, features: [], visible: true };
+      expect((await test('POST', '/v1/offers', offer)).status).toBe(201);
+      const inTest = await test('GET', '/v1/offers');
+      const inLive = await liveApi('GET', '/v1/offers');
+      expect(inTest.body.data.map((o: { reference: string }) => o.reference)).toContain(offer.reference);
+      expect(inLive.body.data).toEqual([]);
+      expect((await liveApi('GET', `/v1/offers/${inTest.body.data[0].id}`)).status).toBe(404);
+      // The same random part under the other prefix is not a key.
+      const forged = m.secretKey.replace('porte_sk_test_', 'porte_sk_live_');
+      expect((await client(h, forged)('GET', '/v1/offers')).status).toBe(401);
+    });
+
+    it('the back-office toggles between test and live: a banner in test, the other environment’s data never shown', async () => {
+      // An account as migrated from a single merchant: test only, live made on first use.
+      const m = await h.merchant();
+      const owner = await Agent.owner(h, m.slug);
+      const ref = `ENV-${Date.now()}`;
+      const created = await client(h, m.secretKey)('POST', '/v1/customers', { reference: ref, email: 'test-only@example.com' });
+      expect(created.status).toBe(201);
+
+      const testList = await owner.text('/admin/customers');
+      expect(testList).toContain('data-test-mode');
+      expect(testList).toContain('test-only@example.com');
+      expect(testList).toMatch(/aria-pressed="true"[^>]*>Test mode</);
+
+      const _csrf = await owner.token('/admin/customers');
+      const toggled = await owner.send('/admin/mode', { _csrf, mode: 'live', next: '/admin/customers/cus_x' });
+      expect(toggled.status).toBe(303);
+      expect(toggled.headers.get('location')).toBe('/admin/customers');
+      const liveList = await owner.text('/admin/customers');
+      expect(liveList).not.toContain('data-test-mode');
+      expect(liveList).not.toContain('test-only@example.com');
+      expect(liveList).toMatch(/aria-pressed="false"[^>]*>Test mode</);
+      // The test customer's own page is not reachable from live either.
+      expect((await owner.send(`/admin/customers/${created.body.id}`)).status).toBe(404);
+
+      // Keys are per environment: live has a live publishable key and no secret key until one is made.
+      const settings = await owner.text('/admin/settings');
+      expect(settings).toMatch(/value="porte_pk_live_[0-9A-Za-z]{32}"/);
+      expect(settings).not.toContain(m.publishableKey);
+      expect(settings).toContain('No secret key yet for this environment.');
+      const made = await owner.send('/admin/settings/secret-key/roll', { _csrf });
+      const liveSecret = /value="(porte_sk_live_[0-9A-Za-z]{32})"/.exec(await made.text())?.[1] ?? '';
+      expect(liveSecret).not.toBe('');
+      const liveCustomers = await client(h, liveSecret)('GET', '/v1/customers');
+      expect(liveCustomers.status).toBe(200);
+      expect(liveCustomers.body.data).toEqual([]);
+
+      // The team is the account's: the same owner in both environments.
+      expect(await owner.text('/admin/team')).toContain(`${m.slug}@example.com`);
+
+      // The test gateway and Stripe test keys are refused in live, naming the field.
+      const gw = await owner.send('/admin/settings/gateway', { _csrf, gateway: 'test' });
+      expect(gw.status).toBe(422);
+      const wrongKeys = await owner.send('/admin/settings/gateway', { _csrf, gateway: 'stripe', stripe_secret_key: `sk_test_${'a'.repeat(24)}` });
+      expect(wrongKeys.status).toBe(422);
+      expect(await wrongKeys.text()).toMatch(/id="f-stripe_secret_key-error"[^>]*>This key is for the other environment/);
+
+      // Back to test: the banner and the test data again.
+      await owner.send('/admin/mode', { _csrf, mode: 'test', next: '/admin/settings' });
+      const back = await owner.text('/admin/customers');
+      expect(back).toContain('data-test-mode');
+      expect(back).toContain('test-only@example.com');
+    });
+  });
+}
