@@ -72,8 +72,12 @@ export function accountRepository(db: Database) {
       const row = await db.get<AccountRow>('SELECT * FROM accounts WHERE id = ?', [id]);
       return row && fromRow(row);
     },
-    insert(a: Pick<Account, 'id' | 'name' | 'tradingName' | 'createdAt'>): Statement {
-      return sql('INSERT INTO accounts (id, name, trading_name, created_at) VALUES (?, ?, ?, ?)', a.id, a.name, a.tradingName, a.createdAt);
+    insert(a: Pick<Account, 'id' | 'name' | 'tradingName' | 'createdAt'>, guard?: Statement): Statement {
+      if (!guard) return sql('INSERT INTO accounts (id, name, trading_name, created_at) VALUES (?, ?, ?, ?)', a.id, a.name, a.tradingName, a.createdAt);
+      return sql(
+        `INSERT INTO accounts (id, name, trading_name, created_at) SELECT ?, ?, ?, ? WHERE ${guard.sql}`,
+        a.id, a.name, a.tradingName, a.createdAt, ...guard.params,
+      );
     },
     /**
      * The profile, and the display name of both environments with it: checkout, portal and emails

@@ -12,6 +12,7 @@ import { offerRoutes } from './offer-routes.tsx';
 import { message } from './render.tsx';
 import { cookieOptions, csrfOk, requireSession } from './session.ts';
 import { settingsRoutes } from './settings-routes.tsx';
+import { setupRoutes } from './setup-routes.tsx';
 import { tableRoutes } from './table-routes.tsx';
 
 const LOCALE_COOKIE = 'porte_admin_locale';
@@ -51,6 +52,7 @@ export function adminApp(): Hono<AdminEnv> {
   });
 
   publicAuthRoutes(admin);
+  setupRoutes(admin);
   // Everything below needs a session; handlers above answered already, so they never get here.
   admin.use(requireSession, csrf);
   admin.get('/', (c) => c.redirect('/admin/customers', 303));

@@ -2,6 +2,8 @@ import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { fileURLToPath } from 'node:url';
+import { accountRepository } from '../accounts/repository.ts';
+import { setupService } from '../accounts/setup.ts';
 import { createApp } from '../app.ts';
 import { betterSqliteDatabase, openSqlite } from '../db/better-sqlite3.ts';
 import { startCheckpointer } from '../db/checkpointer.ts';
@@ -26,11 +28,13 @@ const stripe = { secretKey: process.env.STRIPE_SECRET_KEY, publishableKey: proce
 const deps: Deps = {
   db: betterSqliteDatabase(sqlite),
   clock: systemClock,
-  config: { publicUrl, stripe },
+  config: { publicUrl, stripe, signup: process.env.PORTE_SIGNUP === 'invite' ? 'invite' : 'closed' },
   // PORTE_LOG=0 silences request logs (errors are still printed).
   log: process.env.PORTE_LOG === '0' ? undefined : jsonLogger,
 };
 const seed = process.env.PORTE_SEED === '0' ? undefined : await seedDemo(deps, seedSteps);
+// No demo and no account yet: a single-use setup link (a new one each start until it is used).
+const setupToken = process.env.PORTE_SEED === '0' && (await accountRepository(deps.db).count()) === 0 ? await setupService(deps.db, deps.clock).issue() : undefined;
 
 const app = createApp(deps);
 
@@ -53,7 +57,7 @@ outer.all('*', (c) => {
 });
 
 const server = serve({ fetch: outer.fetch, port }, () => {
-  console.log(startBanner(publicUrl, seed));
+  console.log(startBanner(publicUrl, seed, setupToken));
 });
 
 // Webhook delivery: a background loop drains the outbox (on Workers, the cron trigger does).

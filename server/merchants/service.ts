@@ -15,6 +15,14 @@ export interface NewMerchant {
   owner?: { email: string; password: string };
   /** Adds this environment to an existing account; absent: a new account is created with it. */
   accountId?: string;
+  /**
+   * For a new account: a condition its INSERT must meet inside the batch (first-run setup: "no
+   * account yet", "the token is unspent"). When it fails no account row is written, the
+   * environment's foreign key fails, and the whole batch changes nothing.
+   */
+  accountGuard?: Statement;
+  /** More statements for the same batch (spending the setup token). */
+  also?: Statement[];
 }
 
 export interface CreatedMerchant {
@@ -68,7 +76,7 @@ export async function createMerchant(db: Database, clock: () => Date, input: New
   let accountId = input.accountId;
   if (!accountId) {
     accountId = newId('acct');
-    statements.push(accountRepository(db).insert({ id: accountId, name: input.name, tradingName: input.name, createdAt: now }));
+    statements.push(accountRepository(db).insert({ id: accountId, name: input.name, tradingName: input.name, createdAt: now }, input.accountGuard));
   }
   const merchant = newMerchant(input, accountId, now);
   const keys = await keyStatements(db, merchant, now, true);
@@ -76,7 +84,7 @@ export async function createMerchant(db: Database, clock: () => Date, input: New
   if (input.owner) {
     statements.push(repo.insertUser({ id: newId('usr'), merchantId: merchant.id, email: input.owner.email, passwordHash: await hashPassword(input.owner.password), role: 'owner', createdAt: now }));
   }
-  await db.batch(statements);
+  await db.batch([...statements, ...(input.also ?? [])]);
   return { merchant, publishableKey: keys.publishableKey, secretKey: keys.secretKey };
 }
 

@@ -19,6 +19,8 @@ export interface Harness {
    */
   merchant(options?: { mode?: 'test' | 'live'; accountOf?: TestMerchant }): Promise<TestMerchant>;
   close(): Promise<void>;
+  /** A first-run setup token: issued and stored hashed on Node, the PORTE_SETUP_TOKEN secret on Workers. */
+  setupToken?(): Promise<string>;
   /** Workers only: fire the cron trigger (the webhook outbox drain). */
   scheduled?(): Promise<void>;
 }

@@ -38,6 +38,7 @@ function bundle(): Promise<string> {
  */
 export async function workerdHarness(options: { persistDir?: string; migrate?: boolean; bindings?: Record<string, string> } = {}): Promise<Harness & { query<T>(sql: string): Promise<T[]> }> {
   // A given folder may hold a database made by an older schema: applying the migrations upgrades it.
+  const setupToken = randomToken(32);
   const dir = options.persistDir ?? mkdtempSync(join(tmpdir(), 'porte-d1-'));
   if (options.migrate !== false) {
     execFileSync(join(root, 'node_modules/.bin/wrangler'), ['d1', 'migrations', 'apply', 'porte', '--local', '--persist-to', dir], {
@@ -54,7 +55,7 @@ export async function workerdHarness(options: { persistDir?: string; migrate?: b
     compatibilityFlags: ['nodejs_compat'],
     d1Databases: { DB: DATABASE_ID },
     d1Persist: join(dir, 'v3', 'd1'),
-    bindings: { PORTE_SEED: '0', PORTE_LOG: '0', PORTE_PUBLIC_URL: 'http://porte.test', ...options.bindings },
+    bindings: { PORTE_SEED: '0', PORTE_LOG: '0', PORTE_PUBLIC_URL: 'http://porte.test', PORTE_SETUP_TOKEN: setupToken, ...options.bindings },
   });
   const request = async (path: string, init?: RequestInit): Promise<Response> => {
     // Miniflare has its own fetch types; the wire format is the same.
@@ -75,6 +76,7 @@ export async function workerdHarness(options: { persistDir?: string; migrate?: b
       });
       return (await res.json()) as TestMerchant;
     },
+    setupToken: async () => setupToken,
     async scheduled() {
       const worker = await mf.getWorker();
       await worker.scheduled({ cron: '* * * * *' });
