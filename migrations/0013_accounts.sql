@@ -58,3 +58,13 @@ CREATE TABLE setup_tokens (
 
 -- Offer translations: {"fr": {"name": …, "description": …, "features": […]}}.
 ALTER TABLE offers ADD COLUMN translations TEXT NOT NULL DEFAULT '{}';
+
+-- The test gateway never takes real money: refused in live by the database too, whatever the code
+-- path (settings form, service, a future API). Old live rows on it could never charge anyway.
+UPDATE merchants SET gateway = 'stripe' WHERE mode = 'live' AND gateway = 'test';
+CREATE TRIGGER merchants_live_gateway_insert BEFORE INSERT ON merchants
+  WHEN NEW.mode = 'live' AND NEW.gateway = 'test'
+  BEGIN SELECT RAISE(ABORT, 'the test gateway works only in test mode'); END;
+CREATE TRIGGER merchants_live_gateway_update BEFORE UPDATE OF gateway, mode ON merchants
+  WHEN NEW.mode = 'live' AND NEW.gateway = 'test'
+  BEGIN SELECT RAISE(ABORT, 'the test gateway works only in test mode'); END;

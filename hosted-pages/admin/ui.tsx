@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { ModeToggle, TestBanner } from './EnvironmentBar.tsx';
 import type { AdminKey, AdminLocale, AdminT } from './i18n.ts';
 
-export type NavKey = 'customers' | 'offers' | 'tables' | 'settings' | 'team';
+export type NavKey = 'customers' | 'offers' | 'tables' | 'settings' | 'team' | 'profile' | 'go-live';
 export type Errors = Partial<Record<string, AdminKey>>;
 
 export interface FlashView {
@@ -71,6 +71,8 @@ export function Layout({ shell, title, children, heading }: { shell: Shell; titl
     { key: 'tables', href: '/admin/pricing-tables', label: 'nav_tables' },
     { key: 'settings', href: '/admin/settings', label: 'nav_settings', owner: true },
     { key: 'team', href: '/admin/team', label: 'nav_team', owner: true },
+    { key: 'profile', href: '/admin/settings/profile', label: 'nav_profile', owner: true },
+    { key: 'go-live', href: '/admin/go-live', label: 'nav_go_live', owner: true },
   ];
   return (
     <>

@@ -11,6 +11,9 @@ import { environmentRoutes } from './environment.ts';
 import { offerRoutes } from './offer-routes.tsx';
 import { message } from './render.tsx';
 import { cookieOptions, csrfOk, requireSession } from './session.ts';
+import { LOGO_MAX_BYTES } from '../accounts/checks.ts';
+import { goLiveRoutes } from './go-live-routes.tsx';
+import { profileRoutes } from './profile-routes.tsx';
 import { settingsRoutes } from './settings-routes.tsx';
 import { setupRoutes } from './setup-routes.tsx';
 import { tableRoutes } from './table-routes.tsx';
@@ -45,7 +48,10 @@ const csrf: MiddlewareHandler<AdminEnv> = async (c, next) => {
 export function adminApp(): Hono<AdminEnv> {
   const admin = new Hono<AdminEnv>();
   admin.use(locale);
-  admin.use(bodyLimit({ maxSize: 64 * 1024, onError: (c) => message(c, 'error_title', 'error_body', 413) }));
+  // Forms are small; the logo upload alone may carry up to 256 KB (plus multipart framing).
+  const formLimit = bodyLimit({ maxSize: 64 * 1024, onError: (c) => message(c, 'error_title', 'error_body', 413) });
+  const logoLimit = bodyLimit({ maxSize: LOGO_MAX_BYTES + 16 * 1024, onError: (c) => message(c, 'logo', 'logo_too_big', 413) });
+  admin.use((c, next) => (c.req.path === '/admin/settings/logo' ? logoLimit(c, next) : formLimit(c, next)));
   admin.onError((error, c) => {
     console.error(JSON.stringify({ level: 'error', request_id: c.var.requestId, method: c.req.method, path: c.req.path, error: String(error instanceof Error ? (error.stack ?? error.message) : error) }));
     return message(c, 'error_title', 'error_body', 500);
@@ -63,6 +69,8 @@ export function adminApp(): Hono<AdminEnv> {
   offerRoutes(admin);
   tableRoutes(admin);
   settingsRoutes(admin);
+  profileRoutes(admin);
+  goLiveRoutes(admin);
   admin.all('*', (c) => message(c, 'not_found_title', 'not_found_body', 404, { href: '/admin/customers', label: 'back_to_list' }));
   return admin;
 }

@@ -7,6 +7,8 @@ export interface Merchant {
   id: string;
   /** The business this environment belongs to (team, profile, the other environment). */
   accountId: string;
+  /** When the account passed "Go live" (null: the live environment takes no payment yet). */
+  accountLiveAt: string | null;
   slug: string;
   name: string;
   mode: Mode;
@@ -24,6 +26,7 @@ export interface Merchant {
 interface MerchantRow {
   id: string;
   account_id: string;
+  account_live_at: string | null;
   slug: string;
   name: string;
   mode: Mode;
@@ -38,9 +41,13 @@ interface MerchantRow {
   created_at: string;
 }
 
+/** Every read of a merchant carries its account's go-live date (one indexed lookup). */
+const COLUMNS = 'm.*, (SELECT live_at FROM accounts a WHERE a.id = m.account_id) AS account_live_at';
+
 const fromRow = (r: MerchantRow): Merchant => ({
   id: r.id,
   accountId: r.account_id,
+  accountLiveAt: r.account_live_at ?? null,
   slug: r.slug,
   name: r.name,
   mode: r.mode,
@@ -57,7 +64,7 @@ const fromRow = (r: MerchantRow): Merchant => ({
 
 export function merchantRepository(db: Database) {
   const one = async (where: string, value: string): Promise<Merchant | undefined> => {
-    const row = await db.get<MerchantRow>(`SELECT * FROM merchants WHERE ${where} = ?`, [value]);
+    const row = await db.get<MerchantRow>(`SELECT ${COLUMNS} FROM merchants m WHERE m.${where} = ?`, [value]);
     return row && fromRow(row);
   };
   return {
@@ -66,12 +73,12 @@ export function merchantRepository(db: Database) {
     bySlug: (slug: string) => one('slug', slug),
     /** The account's environment of this mode, if it exists yet (live is created on first use). */
     async byAccount(accountId: string, mode: Mode): Promise<Merchant | undefined> {
-      const row = await db.get<MerchantRow>('SELECT * FROM merchants WHERE account_id = ? AND mode = ?', [accountId, mode]);
+      const row = await db.get<MerchantRow>(`SELECT ${COLUMNS} FROM merchants m WHERE m.account_id = ? AND m.mode = ?`, [accountId, mode]);
       return row && fromRow(row);
     },
     async byKeyHash(kind: 'publishable' | 'secret', tokenHash: string): Promise<Merchant | undefined> {
       const row = await db.get<MerchantRow>(
-        `SELECT m.* FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
+        `SELECT ${COLUMNS} FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
          WHERE k.token_hash = ? AND k.kind = ? AND k.revoked_at IS NULL`,
         [tokenHash, kind],
       );

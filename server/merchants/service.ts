@@ -35,6 +35,7 @@ function newMerchant(input: NewMerchant, accountId: string, now: string): Mercha
   return {
     id: newId('mer'),
     accountId,
+    accountLiveAt: null,
     slug: input.slug,
     name: input.name,
     mode: input.mode,

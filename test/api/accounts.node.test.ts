@@ -1,4 +1,5 @@
 import { nodeHarness } from '../harness/node.ts';
-import { accountsSuite } from './accounts.suite.ts';
+import { accountsSuite, profileSuite } from './accounts.suite.ts';
 
 accountsSuite(nodeHarness);
+profileSuite(nodeHarness);

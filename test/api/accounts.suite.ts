@@ -85,3 +85,59 @@ export function accountsSuite(factory: HarnessFactory): void {
     });
   });
 }
+
+/** GET/PATCH /v1/account: the business profile, one per account, refusing bad input by field. */
+export function profileSuite(factory: HarnessFactory): void {
+  describe('business profile API', () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await factory();
+    }, 120_000);
+    afterAll(() => h?.close());
+
+    it('is shared by both environments; bad input names the field and changes nothing', async () => {
+      const test = await h.merchant();
+      const live = await h.merchant({ mode: 'live', accountOf: test });
+      const other = await h.merchant();
+      const api = client(h, test.secretKey);
+      const profile = {
+        legal_name: 'Atelier Dupont SAS',
+        trading_name: 'Atelier Dupont',
+        address: { line1: '12 rue de la Paix', postal_code: '75002', city: 'Paris' },
+        country: 'fr',
+        company_number: '303 265 045',
+        vat_number: 'FR 40 303265045',
+        support_email: 'help@atelier.example',
+        support_url: 'https://atelier.example/help',
+        brand_color: '#1D4ED8',
+        default_locale: 'fr',
+      };
+      const saved = await api('PATCH', '/v1/account', profile);
+      expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+      expect(saved.body).toMatchObject({ object: 'account', environment: 'test', country: 'FR', company_number: '303265045', vat_number: 'FR40303265045', brand_color: '#1d4ed8', address: { line2: null } });
+      const fromLive = await client(h, live.secretKey)('GET', '/v1/account');
+      expect(fromLive.body).toMatchObject({ environment: 'live', legal_name: 'Atelier Dupont SAS', id: saved.body.id });
+      expect((await client(h, other.secretKey)('GET', '/v1/account')).body.legal_name).toBeNull();
+
+      for (const [body, param] of [
+        [{ vat_number: 'DE123456789' }, 'vat_number'], // a German number for a French business
+        [{ vat_number: 'FR123' }, 'vat_number'],
+        [{ brand_color: 'blue' }, 'brand_color'],
+        [{ brand_color: '#ffcc00' }, 'brand_color'], // white text on yellow: 1.6:1
+        [{ company_number: '12345' }, 'company_number'],
+        [{ support_email: 'nope' }, 'support_email'],
+        [{ country: 'XX' }, 'country'],
+        [{ address: { line1: '' , postal_code: '1', city: 'x' } }, 'address.line1'],
+        [{ logo: 'x' }, 'logo'],
+      ] as const) {
+        const res = await api('PATCH', '/v1/account', body);
+        expect(res.status, JSON.stringify(body)).toBe(400);
+        expect(res.body.error.param, JSON.stringify(body)).toBe(param);
+      }
+      expect((await api('GET', '/v1/account')).body).toEqual(saved.body);
+      // In the OpenAPI document, from the same schemas.
+      const doc = await (await h.request('/v1/openapi.json')).json();
+      expect(Object.keys(doc.paths['/v1/account'] ?? {})).toEqual(expect.arrayContaining(['get', 'patch']));
+    });
+  });
+}

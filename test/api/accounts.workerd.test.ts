@@ -1,4 +1,5 @@
 import { workerdHarness } from '../harness/workerd.ts';
-import { accountsSuite } from './accounts.suite.ts';
+import { accountsSuite, profileSuite } from './accounts.suite.ts';
 
 accountsSuite(workerdHarness);
+profileSuite(workerdHarness);

@@ -76,6 +76,8 @@ export async function startFakeStripeServer(): Promise<FakeStripeServer> {
   let ratio: { value: number; kind: FaultKind; next: () => number } | null = null;
   let counter = 0;
   let origin = '';
+  /** Whether the request being answered was made with a live key. */
+  let livemode = false;
   const newId = (prefix: string) => `${prefix}_fake${(++counter).toString(36).padStart(6, '0')}`;
   const now = () => Math.floor(Date.now() / 1000);
 
@@ -165,6 +167,10 @@ export async function startFakeStripeServer(): Promise<FakeStripeServer> {
     if (browser && !(method === 'POST' && intent?.[2])) {
       return error(401, 'invalid_request_error', 'This API call cannot be made with a publishable API key. Please use a secret API key.');
     }
+    // Read-only call Porte's "Go live" check makes to see that a secret key answers.
+    if (method === 'GET' && path === '/v1/balance') {
+      return { status: 200, body: { object: 'balance', available: [], pending: [], livemode: livemode } };
+    }
     if (method === 'POST' && path === '/v1/customers') {
       const fields = Object.fromEntries(['email', 'name', 'phone', 'description'].map((k) => [k, params[k] ?? null]));
       const c: JsonObject = { id: newId('cus'), object: 'customer', created: now(), livemode: false, ...fields, metadata: asObject(params.metadata) ?? {} };
@@ -236,6 +242,7 @@ export async function startFakeStripeServer(): Promise<FakeStripeServer> {
       reply = { ...earlier.reply, headers: { 'idempotent-replayed': 'true' } };
       record.replayed = true;
     } else {
+      livemode = /^Bearer [sp]k_live_/.test(auth);
       reply = route(method, url.pathname, parseForm(method === 'GET' ? url.search.slice(1) : raw), auth.startsWith('Bearer pk_'));
       // Like Stripe, a result is kept only once the endpoint has executed (success or decline).
       if (method === 'POST' && key && (reply.status < 400 || reply.status === 402)) {
