@@ -5,7 +5,10 @@ export const ORIGIN = 'http://porte.test';
 /** A browser-like client of the back-office: keeps cookies, posts forms from Porte's own origin. */
 export class Agent {
   private cookies = new Map<string, string>();
-  constructor(private readonly h: Harness) {}
+  constructor(
+    private readonly h: Harness,
+    private readonly origin = ORIGIN,
+  ) {}
 
   /** GET without a form; POST with one (an array value repeats the field). */
   async send(path: string, form?: Record<string, string | string[]>): Promise<Response> {
@@ -13,7 +16,7 @@ export class Agent {
     if (this.cookies.size > 0) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     if (form) {
       headers.set('Content-Type', 'application/x-www-form-urlencoded');
-      headers.set('Origin', ORIGIN);
+      headers.set('Origin', this.origin);
     }
     const body = form && new URLSearchParams(Object.entries(form).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, x]))).toString();
     const res = await this.h.request(path, { method: form ? 'POST' : 'GET', headers, body, redirect: 'manual' });
@@ -25,6 +28,16 @@ export class Agent {
     return res;
   }
 
+  /** A multipart form with one file, as a browser's file input sends it. */
+  async upload(path: string, fields: Record<string, string>, file: { name: string; field: string; type: string; bytes: Uint8Array }): Promise<Response> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.set(k, v);
+    form.set(file.field, new Blob([file.bytes], { type: file.type }), file.name);
+    const headers = new Headers({ Origin: this.origin });
+    if (this.cookies.size > 0) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    return this.h.request(path, { method: 'POST', headers, body: form, redirect: 'manual' });
+  }
+
   async text(path: string): Promise<string> {
     return (await this.send(path)).text();
   }
@@ -34,8 +47,9 @@ export class Agent {
   }
 
   /** Signs in with the owner credentials every test merchant has. */
-  static async owner(h: Harness, slug: string, password = 'correct horse battery staple'): Promise<Agent> {
-    const agent = new Agent(h);
+  static async owner(h: Harness, slug: string, origin = ORIGIN): Promise<Agent> {
+    const password = 'correct horse battery staple';
+    const agent = new Agent(h, origin);
     const _csrf = await agent.token('/admin/login');
     const res = await agent.send('/admin/login', { _csrf, email: `${slug}@example.com`, password });
     if (res.headers.get('location') !== '/admin/customers') throw new Error(`sign-in failed: ${res.status}`);
