@@ -1,4 +1,5 @@
 import type * as v from 'valibot';
+import type { Brand } from '../../hosted-pages/brand.tsx';
 import type { Database } from '../db/port.ts';
 import { invalid, notFound } from '../http/errors.ts';
 import type { Merchant } from '../merchants/repository.ts';
@@ -8,6 +9,15 @@ import type { AccountUpdate, accountOut } from './schema.ts';
 
 /** Where the logo is served: the hash of its bytes in the name, so it can be cached for a year. */
 export const logoUrl = (publicUrl: string, hash: string | null): string | null => (hash ? `${publicUrl}/brand/${hash}` : null);
+
+/** The brand a merchant's pages show (hosted-pages/brand.tsx). */
+export const brandOf = (m: Merchant, publicUrl: string): Brand => ({
+  name: m.name,
+  color: m.brand.color,
+  logoUrl: logoUrl(publicUrl, m.brand.logoHash),
+  supportEmail: m.brand.supportEmail,
+  supportUrl: m.brand.supportUrl,
+});
 
 export function toJson(a: Account, m: Merchant, publicUrl: string): v.InferOutput<typeof accountOut> {
   return {

@@ -13,6 +13,7 @@ import { GatewayUnavailable, type PaymentGateway } from '../gateways/port.ts';
 import { gatewayFor } from '../gateways/select.ts';
 import { loadOffer } from './offer.ts';
 import { renderPage } from './render.ts';
+import { restrictedPage } from './restricted.tsx';
 import { type CheckoutSession, checkoutRepository } from './repository.ts';
 import { type CheckoutForm, checkoutFormSchema } from './schema.ts';
 import { checkoutService, effectiveStatus } from './service.ts';
@@ -28,6 +29,7 @@ export const localeOf = (c: C, session?: CheckoutSession): Locale =>
 
 /** Checkout pages may be framed by, and redirect to, the merchant's allowed origins only. */
 export const csp = (merchant: Merchant, stripe = false) => ({
+  merchant,
   frameAncestors: merchant.allowedOrigins,
   formTargets: merchant.allowedOrigins,
   stripe,
@@ -143,7 +145,7 @@ export async function respond(c: C, l: Loaded, outcome: SubmitOutcome, form?: Ch
     case 'requires_action':
       return c.redirect(`${outcome.redirect}?locale=${locale}${embed ? '&embed=1' : ''}`, 303);
     case 'restricted':
-      return message(c, locale, 'restricted_title', 'restricted_body', 403, l.merchant);
+      return restrictedPage(c, locale, l.merchant);
     case 'closed':
       return outcome.status === 'complete'
         ? outcome.redirect && !embed

@@ -9,6 +9,8 @@ export interface Merchant {
   accountId: string;
   /** When the account passed "Go live" (null: the live environment takes no payment yet). */
   accountLiveAt: string | null;
+  /** The account's branding, shown on this environment's pages. */
+  brand: { color: string | null; logoHash: string | null; supportEmail: string | null; supportUrl: string | null };
   slug: string;
   name: string;
   mode: Mode;
@@ -27,6 +29,10 @@ interface MerchantRow {
   id: string;
   account_id: string;
   account_live_at: string | null;
+  brand_color?: string | null;
+  logo_hash?: string | null;
+  support_email?: string | null;
+  support_url?: string | null;
   slug: string;
   name: string;
   mode: Mode;
@@ -41,13 +47,15 @@ interface MerchantRow {
   created_at: string;
 }
 
-/** Every read of a merchant carries its account's go-live date (one indexed lookup). */
-const COLUMNS = 'm.*, (SELECT live_at FROM accounts a WHERE a.id = m.account_id) AS account_live_at';
+/** Every read of a merchant carries its account's go-live date and brand (one primary-key join). */
+const COLUMNS = `m.*, a.live_at AS account_live_at, a.brand_color, a.logo_hash, a.support_email, a.support_url`;
+const FROM = 'merchants m LEFT JOIN accounts a ON a.id = m.account_id';
 
 const fromRow = (r: MerchantRow): Merchant => ({
   id: r.id,
   accountId: r.account_id,
   accountLiveAt: r.account_live_at ?? null,
+  brand: { color: r.brand_color ?? null, logoHash: r.logo_hash ?? null, supportEmail: r.support_email ?? null, supportUrl: r.support_url ?? null },
   slug: r.slug,
   name: r.name,
   mode: r.mode,
@@ -64,7 +72,7 @@ const fromRow = (r: MerchantRow): Merchant => ({
 
 export function merchantRepository(db: Database) {
   const one = async (where: string, value: string): Promise<Merchant | undefined> => {
-    const row = await db.get<MerchantRow>(`SELECT ${COLUMNS} FROM merchants m WHERE m.${where} = ?`, [value]);
+    const row = await db.get<MerchantRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE m.${where} = ?`, [value]);
     return row && fromRow(row);
   };
   return {
@@ -73,12 +81,12 @@ export function merchantRepository(db: Database) {
     bySlug: (slug: string) => one('slug', slug),
     /** The account's environment of this mode, if it exists yet (live is created on first use). */
     async byAccount(accountId: string, mode: Mode): Promise<Merchant | undefined> {
-      const row = await db.get<MerchantRow>(`SELECT ${COLUMNS} FROM merchants m WHERE m.account_id = ? AND m.mode = ?`, [accountId, mode]);
+      const row = await db.get<MerchantRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE m.account_id = ? AND m.mode = ?`, [accountId, mode]);
       return row && fromRow(row);
     },
     async byKeyHash(kind: 'publishable' | 'secret', tokenHash: string): Promise<Merchant | undefined> {
       const row = await db.get<MerchantRow>(
-        `SELECT ${COLUMNS} FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
+        `SELECT ${COLUMNS} FROM api_keys k JOIN merchants m ON m.id = k.merchant_id LEFT JOIN accounts a ON a.id = m.account_id
          WHERE k.token_hash = ? AND k.kind = ? AND k.revoked_at IS NULL`,
         [tokenHash, kind],
       );

@@ -36,6 +36,7 @@ function newMerchant(input: NewMerchant, accountId: string, now: string): Mercha
     id: newId('mer'),
     accountId,
     accountLiveAt: null,
+    brand: { color: null, logoHash: null, supportEmail: null, supportUrl: null },
     slug: input.slug,
     name: input.name,
     mode: input.mode,

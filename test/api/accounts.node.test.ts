@@ -1,5 +1,6 @@
 import { nodeHarness } from '../harness/node.ts';
-import { accountsSuite, profileSuite } from './accounts.suite.ts';
+import { accountsSuite, brandingSuite, profileSuite } from './accounts.suite.ts';
 
 accountsSuite(nodeHarness);
 profileSuite(nodeHarness);
+brandingSuite(nodeHarness);

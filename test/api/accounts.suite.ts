@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../harness/agent.ts';
 import { client, type Harness, type HarnessFactory, type TestMerchant } from '../harness/types.ts';
+import { CARDS, card, formFields, openCheckout, postCheckout } from './checkout.suite.ts';
 
 export function accountsSuite(factory: HarnessFactory): void {
   describe('accounts and environments', () => {
@@ -138,6 +139,41 @@ export function profileSuite(factory: HarnessFactory): void {
       // In the OpenAPI document, from the same schemas.
       const doc = await (await h.request('/v1/openapi.json')).json();
       expect(Object.keys(doc.paths['/v1/account'] ?? {})).toEqual(expect.arrayContaining(['get', 'patch']));
+    });
+  });
+}
+
+/** The business's brand on its customers' pages: checkout (and so the widget frame) and the restricted page. */
+export function brandingSuite(factory: HarnessFactory): void {
+  describe('branding on hosted pages', () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await factory();
+    }, 120_000);
+    afterAll(() => h?.close());
+
+    it('checkout shows the trading name and colour; the restricted page shows the support contact', async () => {
+      const m = await h.merchant();
+      const api = client(h, m.secretKey);
+      expect((await api('PATCH', '/v1/account', { trading_name: 'Atelier Dupont', brand_color: '#0B5D3B', support_email: 'help@atelier.example', support_url: 'https://atelier.example/help' })).status).toBe(200);
+      const offer = { reference: 'pro', name: 'Pro', currency: 'EUR', amount_upfront: 0, recurring: { amount: 900, interval: 'month', interval_count: 1 }, trial: null, features: [], visible: true };
+      expect((await api('POST', '/v1/offers', offer)).status).toBe(201);
+      const s = await api('POST', '/v1/checkout_sessions', { offer: 'pro', success_url: 'https://shop.example/ok', cancel_url: 'https://shop.example/back' });
+      const page = await (await h.request(`/checkout/${s.body.id}?embed=1`)).text();
+      expect(page).toContain('--accent:#0b5d3b');
+      expect(page).toMatch(/class="merchant">Atelier Dupont</);
+
+      const customer = await api('POST', '/v1/customers', { reference: 'grey-1', email: 'grey@example.com' });
+      expect((await api('PATCH', `/v1/customers/${customer.body.id}`, { grey_listed: true })).status).toBe(200);
+      const grey = await api('POST', '/v1/checkout_sessions', { offer: 'pro', customer_reference: 'grey-1', success_url: 'https://shop.example/ok', cancel_url: 'https://shop.example/back' });
+      // A grey-listed customer reaches the restricted page on submitting the form.
+      const opened = await openCheckout(h, grey.body.id);
+      const restricted = await postCheckout(h, `/checkout/${grey.body.id}`, { csrf: opened.csrf, ...formFields('grey@example.com', card(CARDS.ok)) });
+      expect(restricted.status).toBe(403);
+      const html = restricted.html;
+      expect(html).toContain('href="mailto:help@atelier.example"');
+      expect(html).toContain('href="https://atelier.example/help"');
+      expect(html).toContain('Questions? Contact Atelier Dupont:');
     });
   });
 }

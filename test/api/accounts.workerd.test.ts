@@ -1,5 +1,6 @@
 import { workerdHarness } from '../harness/workerd.ts';
-import { accountsSuite, profileSuite } from './accounts.suite.ts';
+import { accountsSuite, brandingSuite, profileSuite } from './accounts.suite.ts';
 
 accountsSuite(workerdHarness);
 profileSuite(workerdHarness);
+brandingSuite(workerdHarness);

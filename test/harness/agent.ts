@@ -32,7 +32,7 @@ export class Agent {
   async upload(path: string, fields: Record<string, string>, file: { name: string; field: string; type: string; bytes: Uint8Array }): Promise<Response> {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.set(k, v);
-    form.set(file.field, new Blob([file.bytes], { type: file.type }), file.name);
+    form.set(file.field, new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.type }), file.name);
     const headers = new Headers({ Origin: this.origin });
     if (this.cookies.size > 0) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     return this.h.request(path, { method: 'POST', headers, body: form, redirect: 'manual' });
