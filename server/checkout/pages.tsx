@@ -12,6 +12,7 @@ import { type Merchant, merchantRepository } from '../merchants/repository.ts';
 import { GatewayUnavailable, type PaymentGateway } from '../gateways/port.ts';
 import { gatewayFor } from '../gateways/select.ts';
 import { loadOffer } from './offer.ts';
+import { localizeOffer } from '../offers/schema.ts';
 import { renderPage } from './render.ts';
 import { restrictedPage } from './restricted.tsx';
 import { type CheckoutSession, checkoutRepository } from './repository.ts';
@@ -101,7 +102,7 @@ async function renderCheckout(c: C, l: Loaded, extra: { values?: Record<string, 
     sessionId: l.session.id,
     merchantName: l.merchant.name,
     testMode: l.merchant.mode === 'test',
-    offer: l.offer,
+    offer: localizeOffer(l.offer, locale),
     values: extra.values ?? {
       email: prefill.email ?? l.session.customerEmail ?? '',
       first_name: prefill.first_name ?? '',
@@ -126,7 +127,7 @@ async function renderCheckout(c: C, l: Loaded, extra: { values?: Record<string, 
   };
   return renderPage(c, {
     locale,
-    title: `${l.offer.name} — ${l.merchant.name}`,
+    title: `${localizeOffer(l.offer, locale).name} — ${l.merchant.name}`,
     status: extra.status,
     ...csp(l.merchant, view.gateway.kind === 'stripe'),
     node: <CheckoutPage view={view} />,

@@ -177,3 +177,50 @@ export function brandingSuite(factory: HarnessFactory): void {
     });
   });
 }
+
+/** Offer translations: the visitor's language where the merchant gave words for it, the default elsewhere. */
+export function translationsSuite(factory: HarnessFactory): void {
+  describe('offer translations', () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await factory();
+    }, 120_000);
+    afterAll(() => h?.close());
+
+    it('checkout in fr shows the French words, in en the default; the grid gets both; bad input names the field', async () => {
+      const m = await h.merchant();
+      const api = client(h, m.secretKey);
+      const offer = {
+        reference: 'pro', name: 'Pro plan', description: 'For growing teams', currency: 'EUR', recurring: { amount: 900, interval: 'month' }, features: ['Priority support'],
+        translations: { fr: { name: 'Formule Pro', description: 'Pour les équipes qui grandissent', features: ['Support prioritaire'] } },
+      };
+      const created = await api('POST', '/v1/offers', offer);
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      expect(created.body.translations).toEqual(offer.translations);
+      expect((await api('POST', '/v1/offers', { ...offer, reference: 'x', translations: { de: { name: 'Profi' } } })).body.error.param).toBe('translations.de');
+      expect((await api('PATCH', '/v1/offers/pro', { translations: { fr: { name: '' } } })).body.error.param).toBe('translations.fr.name');
+
+      const s = await api('POST', '/v1/checkout_sessions', { offer: 'pro', success_url: 'https://shop.example/ok', cancel_url: 'https://shop.example/back' });
+      const fr = await (await h.request(`/checkout/${s.body.id}?locale=fr`)).text();
+      // What the page shows (the hydration props carry the offer with its translations: not checked here).
+      expect(fr).toContain('<title>Formule Pro —');
+      expect(fr).toContain('>Support prioritaire<');
+      expect(fr).not.toContain('>Priority support<');
+      const en = await (await h.request(`/checkout/${s.body.id}?locale=en`)).text();
+      expect(en).toContain('<title>Pro plan —');
+      expect(en).toContain('>Priority support<');
+      expect(en).not.toContain('>Support prioritaire<');
+
+      // Only a name in French: description and features fall back to the default.
+      await api('PATCH', '/v1/offers/pro', { translations: { fr: { name: 'Formule Pro' } } });
+      const partial = await (await h.request(`/checkout/${s.body.id}?locale=fr`)).text();
+      expect(partial).toContain('<title>Formule Pro —');
+      expect(partial).toContain('>Priority support<');
+
+      await api('POST', '/v1/pricing_tables', { reference: 'default', offers: ['pro'] });
+      const grid = await h.request(`/widget/v1/pricing_tables/default?key=${m.publishableKey}`, { headers: { Origin: 'https://shop.example' } });
+      expect(grid.status).toBe(200);
+      expect((await grid.json()).offers[0].translations).toEqual({ fr: { name: 'Formule Pro' } });
+    });
+  });
+}
