@@ -19,7 +19,7 @@ export interface Brand {
 export function brandHead(brand: Brand | undefined, nonce: string): HtmlEscapedString | Promise<HtmlEscapedString> | string {
   if (!brand) return '';
   const color = brand.color && /^#[0-9a-fA-F]{6}$/.test(brand.color) ? `:root{--accent:${brand.color};--link:${brand.color}}` : '';
-  const bar = '.brand-bar{max-width:560px;margin:16px auto 0;padding:0 16px}.brand-bar img{display:block;max-height:48px;max-width:200px}.support{margin-top:12px}';
+  const bar = '.brand-bar{max-width:880px;margin:16px auto 0;padding:0 16px}.brand-bar img{display:block;max-height:48px;max-width:200px}.support{margin-top:12px}';
   return html`<style nonce="${nonce}">${raw(color + bar)}</style>`;
 }
 
