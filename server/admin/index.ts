@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
+import { jsonLogger } from '../deps.ts';
+import { loggedPath } from '../http/log-path.ts';
 import { type AdminLocale, pickLocale } from '../../hosted-pages/admin/i18n.ts';
 import { forbidden, publicAuthRoutes, sessionAuthRoutes } from './auth-routes.tsx';
 import type { AdminEnv } from './context.ts';
@@ -11,7 +12,6 @@ import { environmentRoutes } from './environment.ts';
 import { offerRoutes } from './offer-routes.tsx';
 import { message } from './render.tsx';
 import { cookieOptions, csrfOk, requireSession } from './session.ts';
-import { LOGO_MAX_BYTES } from '../accounts/checks.ts';
 import { goLiveRoutes } from './go-live-routes.tsx';
 import { profileRoutes } from './profile-routes.tsx';
 import { settingsRoutes } from './settings-routes.tsx';
@@ -48,12 +48,9 @@ const csrf: MiddlewareHandler<AdminEnv> = async (c, next) => {
 export function adminApp(): Hono<AdminEnv> {
   const admin = new Hono<AdminEnv>();
   admin.use(locale);
-  // Forms are small; the logo upload alone may carry up to 256 KB (plus multipart framing).
-  const formLimit = bodyLimit({ maxSize: 64 * 1024, onError: (c) => message(c, 'error_title', 'error_body', 413) });
-  const logoLimit = bodyLimit({ maxSize: LOGO_MAX_BYTES + 16 * 1024, onError: (c) => message(c, 'logo', 'logo_too_big', 413) });
-  admin.use((c, next) => (c.req.path === '/admin/settings/logo' ? logoLimit(c, next) : formLimit(c, next)));
+  // Body size: limited for the whole app in app.ts (http/body-limit.ts).
   admin.onError((error, c) => {
-    console.error(JSON.stringify({ level: 'error', request_id: c.var.requestId, method: c.req.method, path: c.req.path, error: String(error instanceof Error ? (error.stack ?? error.message) : error) }));
+    (c.var.deps.log ?? jsonLogger)({ level: 'error', msg: 'unhandled error', request_id: c.var.requestId, method: c.req.method, path: loggedPath(c), error: String(error instanceof Error ? (error.stack ?? error.message) : error) });
     return message(c, 'error_title', 'error_body', 500);
   });
 
