@@ -42,7 +42,7 @@ describe('branding and translations in Chromium', () => {
     await page.goto(link.url);
     await expect.poll(() => page.locator('[data-brand] img').count()).toBe(1);
     await screenshot(page, 'branding-portal');
-  });
+  }, 90_000);
 
   it('the grid and checkout in French show the offer’s French words', async () => {
     const patched = await f.api('PATCH', '/v1/offers/pro-monthly', { translations: { fr: { name: 'Formule Pro', features: ['Support prioritaire'] } } });
@@ -64,5 +64,5 @@ describe('branding and translations in Chromium', () => {
     await en.goto(`${f.url}/checkout/${session.id}?locale=en`);
     await expect.poll(() => en.locator('main').textContent()).toContain('Pro');
     expect(await en.locator('main').textContent()).not.toContain('Formule Pro');
-  });
+  }, 90_000);
 });
