@@ -9,6 +9,8 @@ import { readForm } from './context.ts';
 import { customerActionRoutes } from './customer-actions.ts';
 import { customerRoutes } from './customer-routes.tsx';
 import { environmentRoutes } from './environment.ts';
+import { customerBillingRoutes } from './customer-billing-routes.tsx';
+import { invoiceRoutes } from './invoice-routes.tsx';
 import { offerRoutes } from './offer-routes.tsx';
 import { message } from './render.tsx';
 import { cookieOptions, csrfOk, requireSession } from './session.ts';
@@ -63,6 +65,8 @@ export function adminApp(): Hono<AdminEnv> {
   environmentRoutes(admin);
   customerRoutes(admin);
   customerActionRoutes(admin);
+  customerBillingRoutes(admin);
+  invoiceRoutes(admin);
   offerRoutes(admin);
   tableRoutes(admin);
   settingsRoutes(admin);

@@ -8,6 +8,7 @@ import type { AppEnv } from '../http/env.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
 import { deliverDue, deliveryOptions } from '../webhooks/delivery.ts';
+import { runBilling } from '../billing/run.ts';
 
 export interface Env {
   DB: D1Database;
@@ -40,6 +41,8 @@ function setup(env: Env, origin: string) {
       recoveryMs: env.PORTE_RECOVERY_MS ? Number(env.PORTE_RECOVERY_MS) : undefined,
       setupToken: env.PORTE_SETUP_TOKEN || undefined,
       signup: env.PORTE_SIGNUP === 'invite' ? ('invite' as const) : ('closed' as const),
+      // Workers' WebCrypto refuses PBKDF2 above 100k iterations.
+      passwordIterations: 100_000,
     };
     const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config, log: env.PORTE_LOG === '0' ? undefined : jsonLogger };
     const seeded =
@@ -66,9 +69,16 @@ export default {
     return app.fetch(new Request(request, { headers }));
   },
 
-  /** Cron trigger (wrangler.toml): drains the webhook outbox with the same code as the Node loop. */
+  /**
+   * Cron trigger (wrangler.toml): the billing run (a bounded number of chunks: what is left is found
+   * by the next trigger), then the webhook outbox, with the same code as the Node loops.
+   */
   async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
     const { deps } = setup(env, env.PORTE_PUBLIC_URL ?? 'http://localhost:8787');
-    ctx.waitUntil(deliverDue(deps.db, deps.clock, deliveryOptions(deps)));
+    ctx.waitUntil(
+      runBilling(deps)
+        .catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'billing run failed', error: String(error) })))
+        .then(() => deliverDue(deps.db, deps.clock, deliveryOptions(deps))),
+    );
   },
 };

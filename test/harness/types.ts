@@ -21,6 +21,8 @@ export interface Harness {
   close(): Promise<void>;
   /** A first-run setup token: issued and stored hashed on Node, the PORTE_SETUP_TOKEN secret on Workers. */
   setupToken?(): Promise<string>;
+  /** Runs one SQL statement on the app's database and returns its rows (tests that check what is stored). */
+  sql?<T = Record<string, unknown>>(query: string, params?: (string | number | null)[]): Promise<T[]>;
   /** Workers only: fire the cron trigger (the webhook outbox drain). */
   scheduled?(): Promise<void>;
 }

@@ -59,7 +59,9 @@ export async function workerdHarness(options: { persistDir?: string; migrate?: b
   });
   const request = async (path: string, init?: RequestInit): Promise<Response> => {
     // Miniflare has its own fetch types; the wire format is the same.
-    const res = await mf.dispatchFetch(`http://porte.test${path}`, init as never);
+    // credentials 'omit': undici treats a 401 to a request with credentials as a cue to retry with
+    // a password prompt, and fails ("expected non-null body source") when the body was a stream.
+    const res = await mf.dispatchFetch(`http://porte.test${path}`, { credentials: 'omit', ...init } as never);
     return new Response(res.body as ReadableStream | null, { status: res.status, headers: res.headers as unknown as Headers });
   };
   return {
@@ -77,6 +79,10 @@ export async function workerdHarness(options: { persistDir?: string; migrate?: b
       return (await res.json()) as TestMerchant;
     },
     setupToken: async () => setupToken,
+    async sql<T>(query: string, params: (string | number | null)[] = []) {
+      const res = await request('/__test/sql', { method: 'POST', body: JSON.stringify({ query, params }) });
+      return (await res.json()) as T[];
+    },
     async scheduled() {
       const worker = await mf.getWorker();
       await worker.scheduled({ cron: '* * * * *' });
