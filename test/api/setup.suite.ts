@@ -53,6 +53,6 @@ export function setupSuite(factory: HarnessFactory): void {
       const loginCsrf = await back.token('/admin/login');
       const login = await back.send('/admin/login', { _csrf: loginCsrf, email: 'owner@atelier.example', password: 'a long enough password' });
       expect(login.headers.get('location')).toBe('/admin/customers');
-    });
+    }, 90_000);
   });
 }
