@@ -1,5 +1,6 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { type Brand, brandBar, brandHead } from './brand.tsx';
 import type { Locale } from './i18n.ts';
 import { pageCss } from './styles.ts';
 
@@ -18,6 +19,8 @@ export interface DocumentOptions {
   /** Pages that are not hydrated as a whole (the back-office) are not wrapped in #app. */
   bare?: boolean;
   referrer?: 'same-origin' | 'no-referrer';
+  /** The business's colour and logo (checkout, portal, widget frame, messages). */
+  brand?: Brand;
 }
 
 /** JSON inside <script type="application/json">: `<` escaped so no `</script>` can break out. */
@@ -34,9 +37,11 @@ export function renderDocument(o: DocumentOptions): HtmlEscapedString | Promise<
 ${o.referrer ? html`<meta name="referrer" content="${o.referrer}">` : ''}
 <title>${o.title}</title>
 <style nonce="${o.nonce}">${raw(o.css ?? pageCss)}</style>
+${brandHead(o.brand, o.nonce)}
 ${(o.externalScripts ?? []).map((src) => html`<script src="${src}" nonce="${o.nonce}" data-stripe async></script>`)}
 </head>
 <body>
+${brandBar(o.brand)}
 ${o.bare ? raw(o.body) : html`<div id="app">${raw(o.body)}</div>`}
 ${o.script?.props !== undefined ? html`<script type="application/json" id="porte-props" nonce="${o.nonce}">${raw(safeJson(o.script.props))}</script>` : ''}
 ${o.script ? html`<script type="module" src="${o.script.src}" nonce="${o.nonce}"></script>` : ''}

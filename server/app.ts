@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { accountRoutes } from './accounts/routes.ts';
+import { logoRoutes } from './accounts/logo-routes.ts';
 import { adminApp } from './admin/index.ts';
 import { HTTPException } from 'hono/http-exception';
 import { challengePages } from './checkout/challenge.tsx';
@@ -77,6 +79,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/favicon.ico', (c) => c.body(null, 204));
+  logoRoutes(app);
 
   const api = new Api(app);
   // Public documentation first: it must not sit behind the secret-key middleware below.
@@ -90,6 +93,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   invoiceRoutes(api);
   testClockRoutes(api);
   webhookRoutes(api);
+  accountRoutes(api);
 
   // Hosted pages: server-rendered Preact, hydrated by /assets/*.js.
   checkoutPages(app);

@@ -5,6 +5,10 @@ export interface Config {
   readonly publicUrl: string;
   /** Default Stripe keys (STRIPE_* variables) for merchants that chose Stripe without keys of their own. */
   readonly stripe?: { secretKey?: string; publishableKey?: string; webhookSecret?: string };
+  /** Workers: the PORTE_SETUP_TOKEN secret, which opens first-run setup (Node issues its own). */
+  readonly setupToken?: string;
+  /** PORTE_SIGNUP: `closed` (default) — setup only on an empty install; `invite` — operator-issued setup links. */
+  readonly signup?: 'closed' | 'invite';
   /** Where the Stripe SDK connects: tests point it at a local Stripe-protocol server. */
   readonly stripeApi?: { host: string; port: number; protocol: 'http' | 'https'; timeoutMs?: number };
   /**

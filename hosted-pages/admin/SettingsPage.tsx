@@ -60,7 +60,7 @@ export function SettingsPage({ view }: { view: SettingsView }) {
         ) : (
           <dl class="details">
             <dt>{t('secret_key')}</dt>
-            <dd class="mono" id="secret-hint">{view.secretHint}</dd>
+            <dd class="mono" id="secret-hint">{view.secretHint || t('secret_key_none')}</dd>
           </dl>
         )}
         <p class="hint">{t('secret_key_hint')}</p>

@@ -1,6 +1,7 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { renderDocument } from '../document.ts';
 import type { AdminLocale } from './i18n.ts';
+import { accountsCss } from './accounts-i18n.ts';
 import { adminCss } from './styles.ts';
 
 export interface AdminDocumentOptions {
@@ -20,7 +21,7 @@ export function renderAdminDocument(o: AdminDocumentOptions): HtmlEscapedString 
     title: o.title,
     nonce: o.nonce,
     body: o.body,
-    css: adminCss,
+    css: adminCss + accountsCss,
     bare: true,
     referrer: 'same-origin',
     script: o.script ? { src: '/assets/admin.js' } : undefined,

@@ -1,3 +1,4 @@
+import { accountsEn } from './accounts-i18n.ts';
 /** The back-office in English. Keys double as flash and error codes; see i18n.ts for shared labels. */
 export const en = {
   app_name: 'Porte back-office',
@@ -333,4 +334,6 @@ export const en = {
   ev_invoice_payment_action_required: 'Invoice payment needs the customer',
   ev_invoice_voided: 'Invoice voided',
   ev_invoice_marked_uncollectible: 'Invoice uncollectible',
+  // Accounts, environments, setup, profile, go live (issue 10).
+  ...accountsEn,
 } as const;

@@ -1,3 +1,4 @@
+import { accountsFr } from './accounts-i18n.ts';
 import type { en } from './i18n-en.ts';
 
 /** Le back-office en français (vocabulaire de ProAbono : « Abonnés », « Nouveau client », « Enregistrer »). */
@@ -335,4 +336,6 @@ export const fr: Record<keyof typeof en, string> = {
   ev_invoice_payment_action_required: 'Paiement de facture à authentifier',
   ev_invoice_voided: 'Facture annulée',
   ev_invoice_marked_uncollectible: 'Facture irrécouvrable',
+  // Accounts, environments, setup, profile, go live (issue 10).
+  ...accountsFr,
 };

@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
+import { ModeToggle, TestBanner } from './EnvironmentBar.tsx';
 import type { AdminKey, AdminLocale, AdminT } from './i18n.ts';
 
-export type NavKey = 'customers' | 'offers' | 'tables' | 'settings' | 'team' | 'invoices' | 'test_clock';
+export type NavKey = 'customers' | 'offers' | 'tables' | 'settings' | 'team' | 'invoices' | 'test_clock' | 'profile' | 'go-live';
 export type Errors = Partial<Record<string, AdminKey>>;
 
 export interface FlashView {
@@ -22,6 +23,8 @@ export interface Shell {
   /** The current page in each language (the switcher's links). */
   langHref: Record<AdminLocale, string>;
   flash?: FlashView;
+  /** The current path (the mode toggle comes back to its list). */
+  path?: string;
 }
 
 export const Csrf = ({ value }: { value: string }) => <input type="hidden" name="_csrf" value={value} />;
@@ -69,6 +72,8 @@ export function Layout({ shell, title, children, heading }: { shell: Shell; titl
     { key: 'tables', href: '/admin/pricing-tables', label: 'nav_tables' },
     { key: 'settings', href: '/admin/settings', label: 'nav_settings', owner: true },
     { key: 'team', href: '/admin/team', label: 'nav_team', owner: true },
+    { key: 'profile', href: '/admin/settings/profile', label: 'nav_profile', owner: true },
+    { key: 'go-live', href: '/admin/go-live', label: 'nav_go_live', owner: true },
   ];
   if (shell.merchant.mode === 'test') items.push({ key: 'test_clock', href: '/admin/test-clock', label: 'nav_test_clock' });
   return (
@@ -85,6 +90,7 @@ export function Layout({ shell, title, children, heading }: { shell: Shell; titl
                 {shell.merchant.name}
                 {shell.merchant.mode === 'test' && <span class="test-banner">{t('test_mode')}</span>}
               </p>
+              <ModeToggle t={t} csrf={shell.csrf} mode={shell.merchant.mode} next={shell.path ?? '/admin/customers'} />
             </div>
             <label for="menu-toggle" class="menu-button">{t('menu')}</label>
           </div>
@@ -111,6 +117,7 @@ export function Layout({ shell, title, children, heading }: { shell: Shell; titl
           </div>
         </header>
         <main id="main" class="content" tabIndex={-1}>
+          {shell.merchant.mode === 'test' && <TestBanner t={t} />}
           <div class="topbar">
             <h1>{title}</h1>
             {heading}

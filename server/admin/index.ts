@@ -8,12 +8,16 @@ import type { AdminEnv } from './context.ts';
 import { readForm } from './context.ts';
 import { customerActionRoutes } from './customer-actions.ts';
 import { customerRoutes } from './customer-routes.tsx';
+import { environmentRoutes } from './environment.ts';
 import { customerBillingRoutes } from './customer-billing-routes.tsx';
 import { invoiceRoutes } from './invoice-routes.tsx';
 import { offerRoutes } from './offer-routes.tsx';
 import { message } from './render.tsx';
 import { cookieOptions, csrfOk, requireSession } from './session.ts';
+import { goLiveRoutes } from './go-live-routes.tsx';
+import { profileRoutes } from './profile-routes.tsx';
 import { settingsRoutes } from './settings-routes.tsx';
+import { setupRoutes } from './setup-routes.tsx';
 import { tableRoutes } from './table-routes.tsx';
 
 const LOCALE_COOKIE = 'porte_admin_locale';
@@ -53,10 +57,12 @@ export function adminApp(): Hono<AdminEnv> {
   });
 
   publicAuthRoutes(admin);
+  setupRoutes(admin);
   // Everything below needs a session; handlers above answered already, so they never get here.
   admin.use(requireSession, csrf);
   admin.get('/', (c) => c.redirect('/admin/customers', 303));
   sessionAuthRoutes(admin);
+  environmentRoutes(admin);
   customerRoutes(admin);
   customerActionRoutes(admin);
   customerBillingRoutes(admin);
@@ -64,6 +70,8 @@ export function adminApp(): Hono<AdminEnv> {
   offerRoutes(admin);
   tableRoutes(admin);
   settingsRoutes(admin);
+  profileRoutes(admin);
+  goLiveRoutes(admin);
   admin.all('*', (c) => message(c, 'not_found_title', 'not_found_body', 404, { href: '/admin/customers', label: 'back_to_list' }));
   return admin;
 }

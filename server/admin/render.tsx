@@ -40,6 +40,7 @@ export async function shellOf(c: AC, nav?: NavKey): Promise<Shell> {
     nav,
     langHref: langHrefs(c),
     flash: flashView(t, await takeFlash(c)),
+    path: new URL(c.req.url).pathname,
   };
 }
 

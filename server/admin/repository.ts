@@ -48,10 +48,12 @@ export function adminRepository(db: Database) {
       const row = await db.get<UserRow>('SELECT * FROM users WHERE email = ?', [email]);
       return row && userFromRow(row);
     },
+    /** The team of the account this environment belongs to: one team for test and live. */
     async users(merchantId: string): Promise<(AdminUser & { invited: boolean })[]> {
       const rows = await db.all<UserRow & { invited: number }>(
         `SELECT u.*, EXISTS (SELECT 1 FROM admin_invitations i WHERE i.user_id = u.id AND i.used_at IS NULL) AS invited
-         FROM users u WHERE u.merchant_id = ? ORDER BY u.created_at, u.email`,
+         FROM users u JOIN merchants m ON m.id = u.merchant_id
+         WHERE m.account_id = (SELECT account_id FROM merchants WHERE id = ?) ORDER BY u.created_at, u.email`,
         [merchantId],
       );
       return rows.map((r) => ({ ...userFromRow(r), invited: r.invited === 1 }));

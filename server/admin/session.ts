@@ -4,7 +4,7 @@ import type { CookieOptions } from 'hono/utils/cookie';
 import { sha256Hex, safeEqual } from '../lib/crypto.ts';
 import { randomToken } from '../lib/ids.ts';
 import { sign } from '../lib/secrets.ts';
-import { merchantRepository } from '../merchants/repository.ts';
+import { environmentFor } from './environment.ts';
 import type { AC, AdminEnv } from './context.ts';
 import { type AdminUser, adminRepository } from './repository.ts';
 
@@ -53,7 +53,8 @@ export const requireSession: MiddlewareHandler<AdminEnv> = async (c, next) => {
   const { db, clock } = c.var.deps;
   const token = getCookie(c, SESSION_COOKIE);
   const session = token ? await adminRepository(db).session(await sha256Hex(token), clock().toISOString()) : undefined;
-  const merchant = session && (await merchantRepository(db).byId(session.user.merchantId));
+  // The account's environment the user chose (test or live): see environment.ts.
+  const merchant = session && (await environmentFor(c, session.user));
   if (!session || !merchant) {
     if (token) deleteCookie(c, SESSION_COOKIE, cookieOptions(c));
     const url = new URL(c.req.url);

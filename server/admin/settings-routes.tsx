@@ -132,6 +132,10 @@ export function settingsRoutes(admin: Hono<AdminEnv>): void {
       if (!secret && !m.stripeSecretKey && !c.var.deps.config.stripe?.secretKey) errors.stripe_secret_key = 'stripe_secret_required';
       if (publishable && !/^pk_(test|live)_[0-9A-Za-z]{10,250}$/.test(publishable)) errors.stripe_publishable_key = 'stripe_publishable_invalid';
       if (webhook && !/^whsec_[0-9A-Za-z+/=]{10,250}$/.test(webhook)) errors.stripe_webhook_secret = 'stripe_webhook_invalid';
+      // Keys of the other environment's mode: live never runs on Stripe's test keys, nor test on live ones.
+      const other = m.mode === 'live' ? '_test_' : '_live_';
+      if (!errors.stripe_secret_key && secret.includes(other)) errors.stripe_secret_key = 'stripe_key_wrong_mode';
+      if (!errors.stripe_publishable_key && publishable.includes(other)) errors.stripe_publishable_key = 'stripe_key_wrong_mode';
     }
     if (Object.keys(errors).length > 0) return render(c, { values, errors, status: 422 });
     await repo(c).setGateway({

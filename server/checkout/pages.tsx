@@ -17,7 +17,9 @@ import { subscriptionRepository } from '../subscriptions/repository.ts';
 import { successRedirect } from './complete.ts';
 import { dueToday } from './first-payment.ts';
 import { loadOffer } from './offer.ts';
+import { localizeOffer } from '../offers/schema.ts';
 import { renderPage } from './render.ts';
+import { restrictedPage } from './restricted.tsx';
 import { type CheckoutSession, checkoutRepository } from './repository.ts';
 import { type CheckoutForm, checkoutFormSchema } from './schema.ts';
 import { checkoutService, effectiveStatus } from './service.ts';
@@ -33,6 +35,7 @@ export const localeOf = (c: C, session?: CheckoutSession): Locale =>
 
 /** Checkout pages may be framed by, and redirect to, the merchant's allowed origins only. */
 export const csp = (merchant: Merchant, stripe = false) => ({
+  merchant,
   frameAncestors: merchant.allowedOrigins,
   formTargets: merchant.allowedOrigins,
   stripe,
@@ -117,7 +120,7 @@ async function renderCheckout(c: C, l: Loaded, extra: { values?: Record<string, 
     sessionId: l.session.id,
     merchantName: l.merchant.name,
     testMode: l.merchant.mode === 'test',
-    offer: l.offer,
+    offer: localizeOffer(l.offer, locale),
     values: extra.values ?? {
       email: prefill.email ?? l.session.customerEmail ?? '',
       first_name: prefill.first_name ?? '',
@@ -142,7 +145,7 @@ async function renderCheckout(c: C, l: Loaded, extra: { values?: Record<string, 
   };
   return renderPage(c, {
     locale,
-    title: `${l.offer.name} — ${l.merchant.name}`,
+    title: `${localizeOffer(l.offer, locale).name} — ${l.merchant.name}`,
     status: extra.status,
     ...csp(l.merchant, view.gateway.kind === 'stripe'),
     node: <CheckoutPage view={view} />,
@@ -186,7 +189,7 @@ export async function respond(c: C, l: Loaded, outcome: SubmitOutcome, form?: Ch
     case 'requires_action':
       return c.redirect(`${outcome.redirect}?locale=${locale}${embed ? '&embed=1' : ''}`, 303);
     case 'restricted':
-      return message(c, locale, 'restricted_title', 'restricted_body', 403, l.merchant);
+      return restrictedPage(c, locale, l.merchant);
     case 'closed':
       if (outcome.status !== 'complete') return message(c, locale, 'expired_title', 'expired_body', 410, l.merchant, l.session.cancelUrl);
       return outcome.redirect && !embed ? c.redirect(outcome.redirect, 303) : confirmation(c, l);

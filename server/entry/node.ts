@@ -2,6 +2,8 @@ import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { fileURLToPath } from 'node:url';
+import { accountRepository } from '../accounts/repository.ts';
+import { setupService } from '../accounts/setup.ts';
 import { createApp } from '../app.ts';
 import { betterSqliteDatabase, openSqlite } from '../db/better-sqlite3.ts';
 import { startCheckpointer } from '../db/checkpointer.ts';
@@ -32,12 +34,14 @@ const deps: Deps = {
   db: betterSqliteDatabase(sqlite),
   clock: systemClock,
   // passwordIterations: OWASP's PBKDF2-SHA256 cost; Node's WebCrypto has no cap (Workers' entry stays at 100k).
-  config: { publicUrl, stripe, webhookAllowPrivate: flag(process.env.PORTE_WEBHOOK_ALLOW_PRIVATE), recoveryMs, passwordIterations: 600_000 },
+  config: { publicUrl, stripe, webhookAllowPrivate: flag(process.env.PORTE_WEBHOOK_ALLOW_PRIVATE), recoveryMs, passwordIterations: 600_000, signup: process.env.PORTE_SIGNUP === 'invite' ? 'invite' : 'closed' },
   egress: nodeEgress,
   // PORTE_LOG=0 silences request logs (errors are still printed).
   log: process.env.PORTE_LOG === '0' ? undefined : jsonLogger,
 };
 const seed = process.env.PORTE_SEED === '0' ? undefined : await seedDemo(deps, seedSteps);
+// No demo and no account yet: a single-use setup link (a new one each start until it is used).
+const setupToken = process.env.PORTE_SEED === '0' && (await accountRepository(deps.db).count()) === 0 ? await setupService(deps.db, deps.clock).issue() : undefined;
 
 const app = createApp(deps);
 
@@ -60,7 +64,7 @@ outer.all('*', (c) => {
 });
 
 const server = serve({ fetch: outer.fetch, port }, () => {
-  console.log(startBanner(publicUrl, seed));
+  console.log(startBanner(publicUrl, seed, setupToken));
 });
 
 // Webhook delivery: a background loop drains the outbox (on Workers, the cron trigger does).

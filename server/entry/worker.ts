@@ -1,5 +1,6 @@
 import type { D1Database, ExecutionContext } from '@cloudflare/workers-types';
 import type { Hono } from 'hono';
+import { accountRepository } from '../accounts/repository.ts';
 import { createApp } from '../app.ts';
 import { d1Database } from '../db/d1.ts';
 import { type Deps, jsonLogger } from '../deps.ts';
@@ -13,6 +14,9 @@ export interface Env {
   DB: D1Database;
   PORTE_PUBLIC_URL?: string;
   PORTE_SEED?: string;
+  /** Secret: opens /admin/setup?token=… on a fresh install without the demo. */
+  PORTE_SETUP_TOKEN?: string;
+  PORTE_SIGNUP?: string;
   PORTE_LOG?: string;
   PORTE_WEBHOOK_ALLOW_PRIVATE?: string;
   PORTE_RECOVERY_MS?: string;
@@ -35,13 +39,17 @@ function setup(env: Env, origin: string) {
       stripe,
       webhookAllowPrivate: allow === undefined || allow === '' ? undefined : allow === '1' || allow === 'true',
       recoveryMs: env.PORTE_RECOVERY_MS ? Number(env.PORTE_RECOVERY_MS) : undefined,
+      setupToken: env.PORTE_SETUP_TOKEN || undefined,
+      signup: env.PORTE_SIGNUP === 'invite' ? ('invite' as const) : ('closed' as const),
       // Workers' WebCrypto refuses PBKDF2 above 100k iterations.
       passwordIterations: 100_000,
     };
     const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config, log: env.PORTE_LOG === '0' ? undefined : jsonLogger };
     const seeded =
       env.PORTE_SEED === '0'
-        ? Promise.resolve()
+        ? accountRepository(deps.db)
+            .count()
+            .then((n) => n === 0 && console.log(`Set up your account: ${publicUrl}/admin/setup?token=… (the PORTE_SETUP_TOKEN secret${env.PORTE_SETUP_TOKEN ? '' : ', not set yet: npx wrangler secret put PORTE_SETUP_TOKEN'})`))
         : seedDemo(deps, seedSteps).then((seed) => seed && console.log(startBanner(publicUrl, seed)));
     cached = { app: createApp(deps), seeded, deps };
   }

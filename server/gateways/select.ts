@@ -8,6 +8,8 @@ import { testGateway } from './test-gateway.ts';
  * lazily so the Stripe SDK stays out of the way for everyone who does not use it.
  */
 export async function gatewayFor(merchant: Merchant, deps: Deps): Promise<PaymentGateway> {
+  // Live takes payments only once its account passed the "Go live" checklist.
+  if (merchant.mode === 'live' && !merchant.accountLiveAt) throw new GatewayUnavailable('This account has not gone live yet: see the "Go live" page.');
   if (merchant.gateway === 'stripe') {
     const secretKey = merchant.stripeSecretKey ?? deps.config.stripe?.secretKey;
     const publishableKey = merchant.stripePublishableKey ?? deps.config.stripe?.publishableKey;

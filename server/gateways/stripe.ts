@@ -371,3 +371,17 @@ function messageOf(error: unknown): string {
   if (error instanceof Error && error.message) return error.message;
   return 'Stripe request failed.';
 }
+
+/**
+ * "Go live": whether a secret key answers Stripe, with a read-only call (the balance) through the
+ * same SDK and settings as payments. Never throws: the page says what is wrong.
+ */
+export async function checkStripeKey(options: Pick<StripeGatewayOptions, 'secretKey' | 'api' | 'timeoutMs'>): Promise<{ ok: true; livemode: boolean } | { ok: false; message: string }> {
+  const stripe = new Stripe(options.secretKey, { httpClient: Stripe.createFetchHttpClient(), maxNetworkRetries: 1, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(options.api ?? {}) });
+  try {
+    const balance = await stripe.balance.retrieve();
+    return { ok: true, livemode: balance.livemode };
+  } catch (error) {
+    return { ok: false, message: messageOf(error) };
+  }
+}

@@ -16,7 +16,8 @@ export const secretKeyAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw unauthenticated('This is a publishable key: the REST API needs the secret key (porte_sk_…).');
   }
   const merchant = await merchantRepository(c.var.deps.db).byKeyHash('secret', await hashKey(token));
-  if (!merchant) throw unauthenticated('Invalid API key.');
+  // The key decides the environment; a key whose prefix says another mode than its row is no key.
+  if (!merchant || merchant.mode !== parsed[2]) throw unauthenticated('Invalid API key.');
   c.set('merchant', merchant);
   await next();
 };

@@ -18,6 +18,8 @@ export const BODY_LIMITS: readonly (readonly [prefix: string, bytes: number])[] 
   ['/portal/', 32 * KB],
   ['/webhooks/stripe', 512 * KB],
   ['/admin/', 64 * KB],
+  // The business's logo (at most 256 KB, checked again by its handler), with multipart framing.
+  ['/admin/settings/logo', 272 * KB],
 ];
 export const DEFAULT_BODY_LIMIT = 32 * KB;
 

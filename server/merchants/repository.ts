@@ -5,6 +5,12 @@ export type Mode = 'test' | 'live';
 
 export interface Merchant {
   id: string;
+  /** The business this environment belongs to (team, profile, the other environment). */
+  accountId: string;
+  /** When the account passed "Go live" (null: the live environment takes no payment yet). */
+  accountLiveAt: string | null;
+  /** The account's branding, shown on this environment's pages. */
+  brand: { color: string | null; logoHash: string | null; supportEmail: string | null; supportUrl: string | null };
   slug: string;
   name: string;
   mode: Mode;
@@ -21,6 +27,12 @@ export interface Merchant {
 
 interface MerchantRow {
   id: string;
+  account_id: string;
+  account_live_at: string | null;
+  brand_color?: string | null;
+  logo_hash?: string | null;
+  support_email?: string | null;
+  support_url?: string | null;
   slug: string;
   name: string;
   mode: Mode;
@@ -35,8 +47,15 @@ interface MerchantRow {
   created_at: string;
 }
 
+/** Every read of a merchant carries its account's go-live date and brand (one primary-key join). */
+const COLUMNS = `m.*, a.live_at AS account_live_at, a.brand_color, a.logo_hash, a.support_email, a.support_url`;
+const FROM = 'merchants m LEFT JOIN accounts a ON a.id = m.account_id';
+
 const fromRow = (r: MerchantRow): Merchant => ({
   id: r.id,
+  accountId: r.account_id,
+  accountLiveAt: r.account_live_at ?? null,
+  brand: { color: r.brand_color ?? null, logoHash: r.logo_hash ?? null, supportEmail: r.support_email ?? null, supportUrl: r.support_url ?? null },
   slug: r.slug,
   name: r.name,
   mode: r.mode,
@@ -53,16 +72,21 @@ const fromRow = (r: MerchantRow): Merchant => ({
 
 export function merchantRepository(db: Database) {
   const one = async (where: string, value: string): Promise<Merchant | undefined> => {
-    const row = await db.get<MerchantRow>(`SELECT * FROM merchants WHERE ${where} = ?`, [value]);
+    const row = await db.get<MerchantRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE m.${where} = ?`, [value]);
     return row && fromRow(row);
   };
   return {
     count: async () => (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM merchants'))?.n ?? 0,
     byId: (id: string) => one('id', id),
     bySlug: (slug: string) => one('slug', slug),
+    /** The account's environment of this mode, if it exists yet (live is created on first use). */
+    async byAccount(accountId: string, mode: Mode): Promise<Merchant | undefined> {
+      const row = await db.get<MerchantRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE m.account_id = ? AND m.mode = ?`, [accountId, mode]);
+      return row && fromRow(row);
+    },
     async byKeyHash(kind: 'publishable' | 'secret', tokenHash: string): Promise<Merchant | undefined> {
       const row = await db.get<MerchantRow>(
-        `SELECT m.* FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
+        `SELECT ${COLUMNS} FROM api_keys k JOIN merchants m ON m.id = k.merchant_id LEFT JOIN accounts a ON a.id = m.account_id
          WHERE k.token_hash = ? AND k.kind = ? AND k.revoked_at IS NULL`,
         [tokenHash, kind],
       );
@@ -70,10 +94,10 @@ export function merchantRepository(db: Database) {
     },
     insert(m: Merchant): Statement {
       return sql(
-        `INSERT INTO merchants (id, slug, name, mode, allowed_origins, embed_secret, success_url, cancel_url,
+        `INSERT INTO merchants (id, account_id, slug, name, mode, allowed_origins, embed_secret, success_url, cancel_url,
            gateway, stripe_secret_key, stripe_publishable_key, stripe_webhook_secret, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        m.id, m.slug, m.name, m.mode, JSON.stringify(m.allowedOrigins), m.embedSecret, m.successUrl, m.cancelUrl,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        m.id, m.accountId, m.slug, m.name, m.mode, JSON.stringify(m.allowedOrigins), m.embedSecret, m.successUrl, m.cancelUrl,
         m.gateway, m.stripeSecretKey, m.stripePublishableKey, m.stripeWebhookSecret, m.createdAt,
       );
     },

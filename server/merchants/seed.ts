@@ -28,7 +28,7 @@ export async function seedDemo(deps: Deps, steps: readonly SeedStep[] = []): Pro
 }
 
 /** The lines printed at start: everything a newcomer needs, and nothing on later starts but URLs. */
-export function startBanner(publicUrl: string, seed: DemoSeed | undefined): string {
+export function startBanner(publicUrl: string, seed: DemoSeed | undefined, setupToken?: string): string {
   const lines = [
     `Porte is running at ${publicUrl}`,
     `  Back-office:  ${publicUrl}/admin`,
@@ -44,5 +44,7 @@ export function startBanner(publicUrl: string, seed: DemoSeed | undefined): stri
       `  Secret key:      ${seed.secretKey}`,
     );
   }
+  // A fresh install without the demo (PORTE_SEED=0): the single-use link that claims it.
+  if (setupToken) lines.push('', `Set up your account: ${publicUrl}/admin/setup?token=${setupToken}`);
   return lines.join('\n');
 }

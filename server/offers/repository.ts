@@ -1,6 +1,6 @@
 import type { Database, SqlValue, Statement } from '../db/port.ts';
 import { sql } from '../db/port.ts';
-import type { Interval, OfferJson } from './schema.ts';
+import type { Interval, OfferJson, OfferTranslations } from './schema.ts';
 
 export interface Offer {
   seq: number;
@@ -14,6 +14,8 @@ export interface Offer {
   recurring: { amount: number; interval: Interval; intervalCount: number };
   trial: { days: number; amount: number };
   features: string[];
+  /** Name, description and features per locale (`fr`), falling back to the fields above. */
+  translations: OfferTranslations;
   visible: boolean;
   createdAt: string;
   updatedAt: string;
@@ -34,6 +36,7 @@ interface OfferRow {
   trial_days: number;
   trial_amount: number;
   features: string;
+  translations?: string;
   visible: number;
   created_at: string;
   updated_at: string;
@@ -51,6 +54,7 @@ const fromRow = (r: OfferRow): Offer => ({
   recurring: { amount: r.recurring_amount, interval: r.recurring_interval, intervalCount: r.recurring_interval_count },
   trial: { days: r.trial_days, amount: r.trial_amount },
   features: JSON.parse(r.features) as string[],
+  translations: JSON.parse(r.translations ?? '{}') as OfferTranslations,
   visible: r.visible === 1,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -67,6 +71,7 @@ export const toJson = (o: Offer): OfferJson => ({
   recurring: { amount: o.recurring.amount, interval: o.recurring.interval, interval_count: o.recurring.intervalCount },
   trial: { days: o.trial.days, amount: o.trial.amount },
   features: o.features,
+  translations: o.translations,
   visible: o.visible,
   created_at: o.createdAt,
 });
@@ -85,6 +90,7 @@ const columns = (o: Offer): SqlValue[] => [
   JSON.stringify(o.features),
   o.visible ? 1 : 0,
   o.updatedAt,
+  JSON.stringify(o.translations),
 ];
 
 /** Any subscription, even canceled, still shows what it was bought at: so its offer's price is frozen. */
@@ -141,8 +147,8 @@ export function offerRepository(db: Database) {
     insert(o: Offer): Statement {
       return sql(
         `INSERT INTO offers (reference, name, description, currency, amount_upfront, recurring_amount, recurring_interval,
-           recurring_interval_count, trial_days, trial_amount, features, visible, updated_at, id, merchant_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           recurring_interval_count, trial_days, trial_amount, features, visible, updated_at, translations, id, merchant_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ...columns(o), o.id, o.merchantId, o.createdAt,
       );
     },
@@ -150,7 +156,7 @@ export function offerRepository(db: Database) {
       return sql(
         `UPDATE offers SET reference = ?, name = ?, description = ?, currency = ?, amount_upfront = ?, recurring_amount = ?,
            recurring_interval = ?, recurring_interval_count = ?, trial_days = ?, trial_amount = ?, features = ?, visible = ?,
-           updated_at = ?
+           updated_at = ?, translations = ?
          WHERE merchant_id = ? AND id = ?${extraWhere ? ` AND ${extraWhere.sql}` : ''}`,
         ...columns(o), o.merchantId, o.id, ...(extraWhere?.params ?? []),
       );

@@ -111,6 +111,18 @@ export const featuresSchema = v.pipe(
 
 const visible = v.boolean('visible must be true or false.');
 
+/** `translations.fr`: the offer's words in French; any field left out falls back to the default. */
+export const translationsSchema = v.strictObject({
+  fr: v.optional(
+    v.strictObject({
+      name: v.optional(name),
+      description: v.optional(description),
+      features: v.optional(featuresSchema),
+    }),
+  ),
+});
+export type OfferTranslations = { fr?: { name?: string; description?: string | null; features?: string[] } };
+
 export const offerCreateSchema = v.strictObject({
   reference: referenceSchema,
   name,
@@ -121,6 +133,7 @@ export const offerCreateSchema = v.strictObject({
   // null = no trial, the same as { days: 0 }.
   trial: v.nullish(trialSchema),
   features: v.optional(featuresSchema, []),
+  translations: v.optional(translationsSchema, {}),
   visible: v.optional(visible, true),
 });
 
@@ -134,6 +147,7 @@ export const offerUpdateSchema = v.strictObject({
   recurring: v.optional(recurringSchema),
   trial: v.nullish(trialSchema),
   features: v.optional(featuresSchema),
+  translations: v.optional(translationsSchema),
   visible: v.optional(visible),
 });
 
@@ -151,8 +165,21 @@ export const offerOut = v.object({
   recurring: v.object({ amount: v.number(), interval: v.picklist(intervals), interval_count: v.number() }),
   trial: v.object({ days: v.number(), amount: v.number() }),
   features: v.array(v.string()),
+  translations: v.object({ fr: v.optional(v.object({ name: v.optional(v.string()), description: v.optional(v.nullable(v.string())), features: v.optional(v.array(v.string())) })) }),
   visible: v.boolean(),
   created_at: v.string(),
 });
+
+/** The offer as a visitor in `locale` reads it: translated words where there are some, defaults elsewhere. */
+export function localizeOffer<T extends Pick<OfferJson, 'name' | 'description' | 'features' | 'translations'>>(offer: T, locale: string): T {
+  const words = locale === 'fr' ? offer.translations.fr : undefined;
+  if (!words) return offer;
+  return {
+    ...offer,
+    name: words.name ?? offer.name,
+    description: words.description !== undefined ? words.description : offer.description,
+    features: words.features ?? offer.features,
+  };
+}
 
 export type OfferJson = v.InferOutput<typeof offerOut>;

@@ -62,6 +62,7 @@ export function offerService(db: Database, clock: () => Date) {
       recurring: { amount: input.recurring.amount, interval: input.recurring.interval, intervalCount: input.recurring.interval_count },
       trial: { days: input.trial?.days ?? 0, amount: input.trial?.amount ?? 0 },
       features: input.features,
+      translations: input.translations,
       visible: input.visible,
       createdAt: now,
       updatedAt: now,
@@ -94,6 +95,7 @@ export function offerService(db: Database, clock: () => Date) {
         : before.recurring,
       trial: input.trial === undefined ? before.trial : { days: input.trial?.days ?? 0, amount: input.trial?.amount ?? 0 },
       features: input.features ?? before.features,
+      translations: input.translations ?? before.translations,
       visible: input.visible ?? before.visible,
       updatedAt: clock().toISOString(),
     };

@@ -14,6 +14,7 @@ export async function renderPortal(c: C, p: Portal, extra: { payment?: FormState
   return renderPage(c, {
     locale: p.locale,
     title: `${portalTitle(p)} — ${p.merchant.name}`,
+    merchant: p.merchant,
     status: extra.status,
     // No frameAncestors: the CSP's default, frame-ancestors 'none'. Forms post to 'self' only.
     stripe: view.payment.gateway.kind === 'stripe',

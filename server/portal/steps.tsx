@@ -31,6 +31,7 @@ function stepPage(c: C, p: Portal, title: string, body: string, form: { action: 
   return renderPage(c, {
     locale: p.locale,
     title: `${title} — ${p.merchant.name}`,
+    merchant: p.merchant,
     node: (
       <main>
         <section class="message" aria-labelledby="step-title">

@@ -3,6 +3,7 @@ import type { Locale } from '../../hosted-pages/i18n.ts';
 import { type PortalMessage, portalTranslator } from '../../hosted-pages/portal/i18n.ts';
 import type { PaymentMethodView, PortalFormView, PortalSubscriptionView, PortalView } from '../../hosted-pages/portal/view.ts';
 import { type CheckoutOffer, loadOffer } from '../checkout/offer.ts';
+import { localizeOffer } from '../offers/schema.ts';
 import type { Customer } from '../customers/repository.ts';
 import { countryOptions } from '../lib/countries.ts';
 import { type Subscription, subscriptionRepository } from '../subscriptions/repository.ts';
@@ -50,7 +51,7 @@ function subscriptionView(p: Portal, sub: Subscription, offer: CheckoutOffer | u
   const cancelable = isLive(sub) && !sub.cancelAtPeriodEnd;
   return {
     id: sub.id,
-    offerName: offer?.name ?? sub.offerId,
+    offerName: (offer && localizeOffer(offer, p.locale).name) ?? sub.offerId,
     price: offer ? recurringLabel(offer, p.locale, t) : '',
     status: sub.status,
     trialEnd: sub.trialEnd ? formatDate(sub.trialEnd, p.locale) : null,

@@ -504,9 +504,17 @@ export function customersSuite(factory: HarnessFactory): void {
     });
 
     describe('merchant isolation', () => {
-      test("merchant B can neither see nor touch merchant A's customers", async () => {
+      // Across accounts, and across the two environments of one account (a live key never reads
+      // test data, and back): each environment is as separate as two businesses.
+      test.each([
+        ['another account', 'test', false],
+        ['the live environment of the same account', 'live', true],
+      ] as const)("B (%s) can neither see nor touch A's customers", async (_label, mode, sameAccount) => {
         const a = await freshMerchant();
-        const b = await freshMerchant();
+        const bMerchant = await h.merchant({ mode, ...(sameAccount ? { accountOf: a.merchant } : {}) });
+        expect(bMerchant.secretKey.startsWith(`porte_sk_${mode}_`)).toBe(true);
+        if (sameAccount) expect(bMerchant.accountId).toBe(a.merchant.accountId);
+        const b = { merchant: bMerchant, api: client(h, bMerchant.secretKey) };
         const input = fullCustomer(unique());
         const victim = await create(a.api, input);
         await create(b.api, { email: 'b-own@example.com' });

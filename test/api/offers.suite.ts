@@ -30,7 +30,7 @@ export function offersSuite(factory: HarnessFactory): void {
       const created = await api('POST', '/v1/offers', offerBody('Plan été/2025', { description: 'Summer', features: ['  A  ', 'B'] }));
       expect(created.status).toBe(201);
       expect(Object.keys(created.body)).toEqual([
-        'id', 'object', 'reference', 'name', 'description', 'currency', 'amount_upfront', 'recurring', 'trial', 'features', 'visible', 'created_at',
+        'id', 'object', 'reference', 'name', 'description', 'currency', 'amount_upfront', 'recurring', 'trial', 'features', 'translations', 'visible', 'created_at',
       ]);
       expect(created.body).toMatchObject({
         object: 'offer',

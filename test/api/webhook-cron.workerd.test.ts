@@ -12,7 +12,7 @@ const received: { id: string; type: string; body: string; headers: Record<string
 
 beforeAll(async () => {
   // The receiver is on loopback: the operator allowed private destinations.
-  h = await workerdHarness({ PORTE_WEBHOOK_ALLOW_PRIVATE: '1' });
+  h = await workerdHarness({ bindings: { PORTE_WEBHOOK_ALLOW_PRIVATE: '1' } });
   server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setupService } from '../../server/accounts/setup.ts';
 import { createApp } from '../../server/app.ts';
 import { betterSqliteDatabase, openSqlite } from '../../server/db/better-sqlite3.ts';
 import { migrateNode } from '../../server/db/migrate-node.ts';
@@ -37,10 +38,11 @@ export async function nodeHarness(overrides: Partial<Deps> = {}): Promise<Harnes
         name: `Merchant ${slug}`,
         mode: options.mode ?? 'test',
         allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*', 'https://shop.example'],
-        owner: { email: `${slug}@example.com`, password: 'correct horse battery staple' },
+        ...(options.accountOf ? { accountId: options.accountOf.accountId } : { owner: { email: `${slug}@example.com`, password: 'correct horse battery staple' } }),
       });
-      return { id: created.merchant.id, slug, secretKey: created.secretKey, publishableKey: created.publishableKey, embedSecret: created.merchant.embedSecret };
+      return { id: created.merchant.id, accountId: created.merchant.accountId, mode: created.merchant.mode, slug, secretKey: created.secretKey, publishableKey: created.publishableKey, embedSecret: created.merchant.embedSecret };
     },
+    setupToken: () => setupService(deps.db, deps.clock).issue(),
     async close() {
       sqlite.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,8 @@
 /** What every API test needs, whichever runtime serves the app. */
 export interface TestMerchant {
   id: string;
+  accountId: string;
+  mode: 'test' | 'live';
   slug: string;
   secretKey: string;
   publishableKey: string;
@@ -11,9 +13,14 @@ export interface Harness {
   readonly runtime: 'node' | 'workerd';
   /** Sends a request to the app (`path` starts with `/`). */
   request(path: string, init?: RequestInit): Promise<Response>;
-  /** A fresh merchant with its keys (test mode unless told otherwise). */
-  merchant(options?: { mode?: 'test' | 'live' }): Promise<TestMerchant>;
+  /**
+   * A fresh merchant with its keys (test mode unless told otherwise): a new account's environment,
+   * or with `accountOf` the other environment of that merchant's account.
+   */
+  merchant(options?: { mode?: 'test' | 'live'; accountOf?: TestMerchant }): Promise<TestMerchant>;
   close(): Promise<void>;
+  /** A first-run setup token: issued and stored hashed on Node, the PORTE_SETUP_TOKEN secret on Workers. */
+  setupToken?(): Promise<string>;
   /** Runs one SQL statement on the app's database and returns its rows (tests that check what is stored). */
   sql?<T = Record<string, unknown>>(query: string, params?: (string | number | null)[]): Promise<T[]>;
   /** Workers only: fire the cron trigger (the webhook outbox drain). */

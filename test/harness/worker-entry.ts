@@ -9,16 +9,18 @@ export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname === '/__test/merchants' && request.method === 'POST') {
-      const input = (await request.json()) as { slug: string; mode: 'test' | 'live' };
+      const input = (await request.json()) as { slug: string; mode: 'test' | 'live'; accountId?: string };
       const created = await createMerchant(d1Database(env.DB), () => new Date(), {
         slug: input.slug,
         name: `Merchant ${input.slug}`,
         mode: input.mode,
         allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*', 'https://shop.example'],
-        owner: { email: `${input.slug}@example.com`, password: 'correct horse battery staple' },
+        ...(input.accountId ? { accountId: input.accountId } : { owner: { email: `${input.slug}@example.com`, password: 'correct horse battery staple' } }),
       });
       return Response.json({
         id: created.merchant.id,
+        accountId: created.merchant.accountId,
+        mode: created.merchant.mode,
         slug: input.slug,
         secretKey: created.secretKey,
         publishableKey: created.publishableKey,

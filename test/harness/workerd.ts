@@ -36,13 +36,17 @@ function bundle(): Promise<string> {
  * The Workers entry in real workerd (Miniflare) over local D1, migrated by
  * `wrangler d1 migrations apply --local`, exactly as `npm run dev:worker` does.
  */
-export async function workerdHarness(bindings: Record<string, string> = {}): Promise<Harness> {
-  const dir = mkdtempSync(join(tmpdir(), 'porte-d1-'));
-  execFileSync(join(root, 'node_modules/.bin/wrangler'), ['d1', 'migrations', 'apply', 'porte', '--local', '--persist-to', dir], {
-    cwd: root,
-    stdio: 'pipe',
-    env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
-  });
+export async function workerdHarness(options: { persistDir?: string; migrate?: boolean; bindings?: Record<string, string> } = {}): Promise<Harness & { query<T>(sql: string): Promise<T[]> }> {
+  // A given folder may hold a database made by an older schema: applying the migrations upgrades it.
+  const setupToken = randomToken(32);
+  const dir = options.persistDir ?? mkdtempSync(join(tmpdir(), 'porte-d1-'));
+  if (options.migrate !== false) {
+    execFileSync(join(root, 'node_modules/.bin/wrangler'), ['d1', 'migrations', 'apply', 'porte', '--local', '--persist-to', dir], {
+      cwd: root,
+      stdio: 'pipe',
+      env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+    });
+  }
   const mf = new Miniflare({
     modules: true,
     scriptPath: await bundle(),
@@ -51,7 +55,7 @@ export async function workerdHarness(bindings: Record<string, string> = {}): Pro
     compatibilityFlags: ['nodejs_compat'],
     d1Databases: { DB: DATABASE_ID },
     d1Persist: join(dir, 'v3', 'd1'),
-    bindings: { PORTE_SEED: '0', PORTE_LOG: '0', PORTE_PUBLIC_URL: 'http://porte.test', ...bindings },
+    bindings: { PORTE_SEED: '0', PORTE_LOG: '0', PORTE_PUBLIC_URL: 'http://porte.test', PORTE_SETUP_TOKEN: setupToken, ...options.bindings },
   });
   const request = async (path: string, init?: RequestInit): Promise<Response> => {
     // Miniflare has its own fetch types; the wire format is the same.
@@ -63,13 +67,18 @@ export async function workerdHarness(bindings: Record<string, string> = {}): Pro
   return {
     runtime: 'workerd',
     request,
+    async query<T>(sql: string): Promise<T[]> {
+      const db = await mf.getD1Database('DB');
+      return ((await db.prepare(sql).all()).results ?? []) as T[];
+    },
     async merchant(options = {}) {
       const res = await request('/__test/merchants', {
         method: 'POST',
-        body: JSON.stringify({ slug: `m-${randomToken(8).toLowerCase()}`, mode: options.mode ?? 'test' }),
+        body: JSON.stringify({ slug: `m-${randomToken(8).toLowerCase()}`, mode: options.mode ?? 'test', accountId: options.accountOf?.accountId }),
       });
       return (await res.json()) as TestMerchant;
     },
+    setupToken: async () => setupToken,
     async sql<T>(query: string, params: (string | number | null)[] = []) {
       const res = await request('/__test/sql', { method: 'POST', body: JSON.stringify({ query, params }) });
       return (await res.json()) as T[];
@@ -80,7 +89,7 @@ export async function workerdHarness(bindings: Record<string, string> = {}): Pro
     },
     async close() {
       await mf.dispose();
-      rmSync(dir, { recursive: true, force: true });
+      if (!options.persistDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -126,7 +126,12 @@ export async function startFakeStripeServer(): Promise<FakeStripeServer> {
   }
 
   /** `browser`: the publishable key, as Stripe.js uses; it may only confirm and read intents, with the client secret. */
+  /** Whether the request being answered was made with a live key. */
+  let livemode = false;
+
   function route(world: World, method: string, path: string, params: JsonObject, browser: boolean): Reply {
+    // Read-only call Porte's "Go live" check makes to see that a secret key answers.
+    if (method === 'GET' && path === '/v1/balance' && !browser) return { status: 200, body: { object: 'balance', available: [], pending: [], livemode } };
     const endpoint = endpointOf(method, path);
     if (!endpoint) return error(404, 'invalid_request_error', `Unrecognized request URL (${method}: ${path}).`);
     if (browser && !/^(GET|POST) \/v1\/(setup|payment)_intents\/:id(\/confirm)?$/.test(endpoint)) {
@@ -200,6 +205,7 @@ export async function startFakeStripeServer(): Promise<FakeStripeServer> {
     settleDue(false);
     const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
     const auth = /^Bearer ([sp])k_(?:test|live)_(\S+)$/.exec(req.headers.authorization ?? '');
+    livemode = /^Bearer [sp]k_live_/.test(req.headers.authorization ?? '');
     const record: RequestRecord = { method, path: url.pathname, idempotencyKey: key, status: 0, replayed: false, account: auth?.[2] ?? '' };
     requests.push(record);
     const fault = faultFor(method, url.pathname);

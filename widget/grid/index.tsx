@@ -6,7 +6,7 @@ import { gridCss } from './styles.ts';
 import { Card, type Offer, words } from './card.tsx';
 
 interface Table {
-  offers: Offer[];
+  offers: (Offer & { translations?: { fr?: Partial<Pick<Offer, 'name' | 'description' | 'features'>> } })[];
   highlighted?: string;
 }
 
@@ -36,7 +36,7 @@ function Grid({ a }: { a: GridArgs }) {
   return (
     <ul class="grid" lang={locale}>
       {table.offers.map((o) => (
-        <Card key={o.reference} offer={o} highlighted={o.reference === table.highlighted} locale={locale} t={t} choose={a.choose} />
+        <Card key={o.reference} offer={locale === 'fr' ? { ...o, ...o.translations?.fr } : o} highlighted={o.reference === table.highlighted} locale={locale} t={t} choose={a.choose} />
       ))}
     </ul>
   );

@@ -1,0 +1,4 @@
+import { nodeHarness } from '../harness/node.ts';
+import { setupSuite } from './setup.suite.ts';
+
+setupSuite(nodeHarness);
