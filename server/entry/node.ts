@@ -10,6 +10,8 @@ import { type Deps, jsonLogger, systemClock } from '../deps.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
 import { clientAddress, proxyCount } from '../http/client-address.ts';
+import { drainEmails } from '../email/outbox.ts';
+import { smtpTransport } from '../email/smtp.ts';
 import { deliverDue, deliveryOptions } from '../webhooks/delivery.ts';
 import { nodeEgress } from './node-egress.ts';
 
@@ -30,8 +32,10 @@ const stripe = { secretKey: process.env.STRIPE_SECRET_KEY, publishableKey: proce
 const deps: Deps = {
   db: betterSqliteDatabase(sqlite),
   clock: systemClock,
-  config: { publicUrl, stripe, webhookAllowPrivate: flag(process.env.PORTE_WEBHOOK_ALLOW_PRIVATE), recoveryMs },
+  config: { publicUrl, stripe, webhookAllowPrivate: flag(process.env.PORTE_WEBHOOK_ALLOW_PRIVATE), recoveryMs, emailFrom: process.env.PORTE_EMAIL_FROM || undefined },
   egress: nodeEgress,
+  // Without PORTE_SMTP_URL nothing leaves the machine: emails are stored and shown in the back-office.
+  mailer: process.env.PORTE_SMTP_URL ? smtpTransport(process.env.PORTE_SMTP_URL) : undefined,
   // PORTE_LOG=0 silences request logs (errors are still printed).
   log: process.env.PORTE_LOG === '0' ? undefined : jsonLogger,
 };
@@ -61,15 +65,18 @@ const server = serve({ fetch: outer.fetch, port }, () => {
   console.log(startBanner(publicUrl, seed));
 });
 
-// Webhook delivery: a background loop drains the outbox (on Workers, the cron trigger does).
-// A tick while the previous drain still runs (a slow endpoint) is skipped, not queued.
+// Webhook and email delivery: a background loop drains the outboxes (on Workers, the cron trigger
+// does). A tick while the previous drain still runs (a slow endpoint) is skipped, not queued.
 let delivering: Promise<unknown> | null = null;
 const loop = setInterval(() => {
-  delivering ??= deliverDue(deps.db, deps.clock, deliveryOptions(deps))
-    .catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'webhook delivery failed', error: String(error) })))
-    .finally(() => {
-      delivering = null;
-    });
+  delivering ??= Promise.all([
+    deliverDue(deps.db, deps.clock, deliveryOptions(deps)).catch((error) =>
+      console.error(JSON.stringify({ level: 'error', msg: 'webhook delivery failed', error: String(error) })),
+    ),
+    drainEmails(deps).catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'email delivery failed', error: String(error) }))),
+  ]).finally(() => {
+    delivering = null;
+  });
 }, Number(process.env.PORTE_WEBHOOK_INTERVAL_MS ?? 1000));
 
 // Graceful shutdown: stop accepting, let requests in flight finish, then close the database.

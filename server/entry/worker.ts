@@ -6,6 +6,7 @@ import { type Deps, jsonLogger } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
+import { drainEmails } from '../email/outbox.ts';
 import { deliverDue, deliveryOptions } from '../webhooks/delivery.ts';
 
 export interface Env {
@@ -18,6 +19,7 @@ export interface Env {
   STRIPE_SECRET_KEY?: string;
   STRIPE_PUBLISHABLE_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
+  PORTE_EMAIL_FROM?: string;
 }
 
 let cached: { app: Hono<AppEnv>; seeded: Promise<unknown>; deps: Deps } | undefined;
@@ -34,7 +36,9 @@ function setup(env: Env, origin: string) {
       stripe,
       webhookAllowPrivate: allow === undefined || allow === '' ? undefined : allow === '1' || allow === 'true',
       recoveryMs: env.PORTE_RECOVERY_MS ? Number(env.PORTE_RECOVERY_MS) : undefined,
+      emailFrom: env.PORTE_EMAIL_FROM || undefined,
     };
+    // No mail transport on Workers yet: emails are stored and shown in the back-office only.
     const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config, log: env.PORTE_LOG === '0' ? undefined : jsonLogger };
     const seeded =
       env.PORTE_SEED === '0'
@@ -58,9 +62,10 @@ export default {
     return app.fetch(new Request(request, { headers }));
   },
 
-  /** Cron trigger (wrangler.toml): drains the webhook outbox with the same code as the Node loop. */
+  /** Cron trigger (wrangler.toml): drains the webhook and email outboxes with the same code as the Node loop. */
   async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
     const { deps } = setup(env, env.PORTE_PUBLIC_URL ?? 'http://localhost:8787');
     ctx.waitUntil(deliverDue(deps.db, deps.clock, deliveryOptions(deps)));
+    ctx.waitUntil(drainEmails(deps));
   },
 };
