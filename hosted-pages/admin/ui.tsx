@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { AdminKey, AdminLocale, AdminT } from './i18n.ts';
 
-export type NavKey = 'customers' | 'offers' | 'tables' | 'settings' | 'team';
+export type NavKey = 'customers' | 'offers' | 'tables' | 'emails' | 'settings' | 'team';
 export type Errors = Partial<Record<string, AdminKey>>;
 
 export interface FlashView {
@@ -66,6 +66,7 @@ export function Layout({ shell, title, children, heading }: { shell: Shell; titl
     { key: 'customers', href: '/admin/customers', label: 'nav_customers' },
     { key: 'offers', href: '/admin/offers', label: 'nav_offers' },
     { key: 'tables', href: '/admin/pricing-tables', label: 'nav_tables' },
+    { key: 'emails', href: '/admin/emails', label: 'nav_emails' },
     { key: 'settings', href: '/admin/settings', label: 'nav_settings', owner: true },
     { key: 'team', href: '/admin/team', label: 'nav_team', owner: true },
   ];

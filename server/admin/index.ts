@@ -8,6 +8,7 @@ import type { AdminEnv } from './context.ts';
 import { readForm } from './context.ts';
 import { customerActionRoutes } from './customer-actions.ts';
 import { customerRoutes } from './customer-routes.tsx';
+import { emailRoutes } from './email-routes.tsx';
 import { offerRoutes } from './offer-routes.tsx';
 import { message } from './render.tsx';
 import { cookieOptions, csrfOk, requireSession } from './session.ts';
@@ -59,6 +60,7 @@ export function adminApp(): Hono<AdminEnv> {
   customerActionRoutes(admin);
   offerRoutes(admin);
   tableRoutes(admin);
+  emailRoutes(admin);
   settingsRoutes(admin);
   admin.all('*', (c) => message(c, 'not_found_title', 'not_found_body', 404, { href: '/admin/customers', label: 'back_to_list' }));
   return admin;
