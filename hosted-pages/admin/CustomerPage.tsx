@@ -51,7 +51,8 @@ function Lines({ lines }: { lines: Line[] }) {
       {lines.map((l) => (
         <Fragment key={l.label}>
           <dt>{l.label}</dt>
-          <dd class={l.mono ? 'mono' : undefined}>{l.value || '—'}</dd>
+          {/* Ids and references are tokens: never broken across lines (cut with an ellipsis if too long). */}
+          <dd>{l.mono && l.value ? <span class="ref" title={l.value}>{l.value}</span> : l.value || '—'}</dd>
         </Fragment>
       ))}
     </dl>
@@ -107,6 +108,7 @@ export function CustomerPage({ view }: { view: CustomerPageView }) {
             </tbody>
           </table>
         )}
+        <p><a href={`${base}/billing`}>{t('manage_billing')}</a></p>
       </section>
 
       <div class="cols">

@@ -14,6 +14,7 @@ import { drainEmails } from '../email/outbox.ts';
 import { smtpTransport } from '../email/smtp.ts';
 import { deliverDue, deliveryOptions } from '../webhooks/delivery.ts';
 import { nodeEgress } from './node-egress.ts';
+import { runBilling } from '../billing/run.ts';
 
 /** The Node entry: the only place that reads the environment. */
 const port = Number(process.env.PORT ?? 8787);
@@ -32,7 +33,15 @@ const stripe = { secretKey: process.env.STRIPE_SECRET_KEY, publishableKey: proce
 const deps: Deps = {
   db: betterSqliteDatabase(sqlite),
   clock: systemClock,
-  config: { publicUrl, stripe, webhookAllowPrivate: flag(process.env.PORTE_WEBHOOK_ALLOW_PRIVATE), recoveryMs, emailFrom: process.env.PORTE_EMAIL_FROM || undefined },
+  // passwordIterations: OWASP's PBKDF2-SHA256 cost; Node's WebCrypto has no cap (Workers' entry stays at 100k).
+  config: {
+    publicUrl,
+    stripe,
+    webhookAllowPrivate: flag(process.env.PORTE_WEBHOOK_ALLOW_PRIVATE),
+    recoveryMs,
+    passwordIterations: 600_000,
+    emailFrom: process.env.PORTE_EMAIL_FROM || undefined,
+  },
   egress: nodeEgress,
   // Without PORTE_SMTP_URL nothing leaves the machine: emails are stored and shown in the back-office.
   mailer: process.env.PORTE_SMTP_URL ? smtpTransport(process.env.PORTE_SMTP_URL) : undefined,
@@ -79,6 +88,17 @@ const loop = setInterval(() => {
   });
 }, Number(process.env.PORTE_WEBHOOK_INTERVAL_MS ?? 1000));
 
+// Billing: renewals, trial ends, retries, with the same code as the Workers cron. Chunked and
+// resumable, so a tick does a bounded amount of work and the next one carries on.
+let billing: Promise<unknown> | null = null;
+const billingLoop = setInterval(() => {
+  billing ??= runBilling(deps)
+    .catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'billing run failed', error: String(error) })))
+    .finally(() => {
+      billing = null;
+    });
+}, Number(process.env.PORTE_BILLING_INTERVAL_MS ?? 10_000));
+
 // Graceful shutdown: stop accepting, let requests in flight finish, then close the database.
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -86,8 +106,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (stopping) return;
     stopping = true;
     clearInterval(loop);
+    clearInterval(billingLoop);
     server.close(() => {
-      Promise.resolve(delivering).finally(async () => {
+      Promise.all([delivering, billing]).finally(async () => {
         await checkpointer.stop();
         sqlite.close();
         process.exit(0);

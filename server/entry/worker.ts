@@ -8,6 +8,7 @@ import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
 import { drainEmails } from '../email/outbox.ts';
 import { deliverDue, deliveryOptions } from '../webhooks/delivery.ts';
+import { runBilling } from '../billing/run.ts';
 
 export interface Env {
   DB: D1Database;
@@ -36,6 +37,8 @@ function setup(env: Env, origin: string) {
       stripe,
       webhookAllowPrivate: allow === undefined || allow === '' ? undefined : allow === '1' || allow === 'true',
       recoveryMs: env.PORTE_RECOVERY_MS ? Number(env.PORTE_RECOVERY_MS) : undefined,
+      // Workers' WebCrypto refuses PBKDF2 above 100k iterations.
+      passwordIterations: 100_000,
       emailFrom: env.PORTE_EMAIL_FROM || undefined,
     };
     // No mail transport on Workers yet: emails are stored and shown in the back-office only.
@@ -62,10 +65,15 @@ export default {
     return app.fetch(new Request(request, { headers }));
   },
 
-  /** Cron trigger (wrangler.toml): drains the webhook and email outboxes with the same code as the Node loop. */
+  /**
+   * Cron trigger (wrangler.toml): the billing run (a bounded number of chunks: what is left is found
+   * by the next trigger), then the webhook and email outboxes, with the same code as the Node loops.
+   * Emails come after billing so that the run's events (receipts, failures) are mailed in the same trigger.
+   */
   async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
     const { deps } = setup(env, env.PORTE_PUBLIC_URL ?? 'http://localhost:8787');
-    ctx.waitUntil(deliverDue(deps.db, deps.clock, deliveryOptions(deps)));
-    ctx.waitUntil(drainEmails(deps));
+    const billed = runBilling(deps).catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'billing run failed', error: String(error) })));
+    ctx.waitUntil(billed.then(() => deliverDue(deps.db, deps.clock, deliveryOptions(deps))));
+    ctx.waitUntil(billed.then(() => drainEmails(deps)));
   },
 };
