@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminAgent, signInAdmin } from '../harness/admin-agent.ts';
 import { client, type Harness, type HarnessFactory, type TestMerchant } from '../harness/types.ts';
+import { advance, BILLING_CARDS, offer, subscribe } from './billing-helpers.ts';
 
 export interface EmailHooks {
   /** Writes an event through the app's outbox API (events/outbox.ts). */
@@ -23,7 +24,7 @@ export function emailsSuite(factory: HarnessFactory, hooks: EmailHooks): void {
       h = await factory();
       m = await h.merchant();
       agent = await signInAdmin(h, m);
-    }, 60_000);
+    }, 120_000);
     afterAll(() => h?.close());
 
     const emailIds = async (path: string) => [...(await (await agent.send(path)).text()).matchAll(/href="\/admin\/emails\/(eml_\w+)"/g)].map((x) => x[1] ?? '');
@@ -91,6 +92,21 @@ export function emailsSuite(factory: HarnessFactory, hooks: EmailHooks): void {
       expect(detail).toContain(`Receipt for invoice TEST-2026-000001 from Merchant ${m.slug}`);
       expect(detail).toContain('€19.90');
       expect(detail).toContain('Kept, not sent');
+    });
+
+    it('a checkout and a renewal through the billing engine: one confirmation and a receipt per paid invoice, on the customer page', async () => {
+      const api = client(h, m.secretKey);
+      const offerId = await offer(api, { reference: 'gold', name: 'Gold <plan>', recurring: { amount: 1200, interval: 'month' } });
+      const { customer } = await subscribe(h, api, offerId, BILLING_CARDS.ok, 'renewal@example.com');
+      const now = Date.parse((await api('GET', '/v1/test_clock')).body.now);
+      await advance(api, new Date(now + 32 * 86_400_000).toISOString());
+      const paid = (await api('GET', `/v1/invoices?customer=${customer}&status=paid`)).body.data as { number: string }[];
+      expect(paid.length).toBeGreaterThanOrEqual(2);
+      const ids = await emailIds(`/admin/customers/${customer}`);
+      const subjects = await Promise.all(ids.map(async (id) => decode(/<h1[^>]*>([^<]*)<\/h1>/.exec(await (await agent.send(`/admin/emails/${id}`)).text())?.[1] ?? '')));
+      expect(subjects.filter((s) => s.includes('Your Gold <plan> subscription with'))).toHaveLength(1);
+      const receipts = subjects.filter((s) => s.startsWith('Email: Receipt for invoice'));
+      expect(receipts.map((s) => /invoice (\S+) from/.exec(s)?.[1]).sort()).toEqual(paid.map((i) => i.number).sort());
     });
   });
 }
