@@ -18,7 +18,7 @@ export default defineConfig({
         checkout: resolve(import.meta.dirname, 'hosted-pages/checkout/client.tsx'),
         admin: resolve(import.meta.dirname, 'hosted-pages/admin/client.ts'),
         portal: resolve(import.meta.dirname, 'hosted-pages/portal/client.tsx'),
-        'embed-done': resolve(import.meta.dirname, 'hosted-pages/embed/done.ts'),
+        'embed-page': resolve(import.meta.dirname, 'hosted-pages/embed/page.ts'),
         grid: resolve(import.meta.dirname, 'widget/grid/index.tsx'),
         'widget-frame': resolve(import.meta.dirname, 'widget/frame.ts'),
       },

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { type Formatter, formatCardNumber, formatExpiry, reformat } from './card-format.ts';
 import type { MessageKey } from './i18n.ts';
 
 /** What a form field needs: the values typed so far and each field's error (a message key). */
@@ -33,10 +34,12 @@ interface FieldProps<K extends string> {
   /** Card and IBAN fields: only one panel applies, so neither is `required` in the markup. */
   required?: boolean;
   placeholder?: string;
+  /** Formats the value as it is typed (card number, expiry); the page works the same without it. */
+  format?: Formatter;
 }
 
 /** A labelled input whose error (if any) sits under it and is announced with it. */
-export function Field<K extends string>({ name, label, form, t, type = 'text', autocomplete, inputmode, optional = false, required = !optional, placeholder }: FieldProps<K>) {
+export function Field<K extends string>({ name, label, form, t, type = 'text', autocomplete, inputmode, optional = false, required = !optional, placeholder, format }: FieldProps<K>) {
   const [error, clear] = useFieldError(form, name);
   const id = `f-${name}`;
   return (
@@ -56,7 +59,10 @@ export function Field<K extends string>({ name, label, form, t, type = 'text', a
         required={required}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={error ? `${id}-error` : undefined}
-        onInput={clear}
+        onInput={(e) => {
+          if (format) reformat(e.currentTarget, format, (e as InputEvent).inputType?.startsWith('delete') ?? false);
+          clear();
+        }}
       />
       {error && (
         <p class="error" id={`${id}-error`}>
@@ -102,9 +108,9 @@ export function TestPaymentFields<K extends string>({ form, t }: { form: FormSta
         <label for="pt-sepa">{t('pay_sepa')}</label>
       </div>
       <div class="panel panel-card">
-        <Field name="card_number" label={t('card_number')} form={form} t={t} autocomplete="cc-number" inputmode="numeric" required={false} placeholder="4242 4242 4242 4242" />
+        <Field name="card_number" label={t('card_number')} form={form} t={t} autocomplete="cc-number" inputmode="numeric" required={false} placeholder="4242 4242 4242 4242" format={formatCardNumber} />
         <div class="row">
-          <Field name="card_expiry" label={t('card_expiry')} form={form} t={t} autocomplete="cc-exp" inputmode="numeric" required={false} placeholder="MM/YY" />
+          <Field name="card_expiry" label={t('card_expiry')} form={form} t={t} autocomplete="cc-exp" inputmode="numeric" required={false} placeholder="MM/YY" format={formatExpiry} />
           <Field name="card_cvc" label={t('card_cvc')} form={form} t={t} autocomplete="cc-csc" inputmode="numeric" required={false} placeholder="123" />
         </div>
       </div>

@@ -63,7 +63,6 @@ const en = {
   expired_title: 'This checkout link has expired',
   expired_body: 'Checkout links are valid for 24 hours. Go back to the merchant’s site to start again.',
   complete_title: 'You are subscribed',
-  complete_body: 'This checkout is already complete. Thank you!',
   not_found_title: 'Checkout not found',
   not_found_body: 'This link is not valid. Check the address or go back to the merchant’s site.',
   continue: 'Continue',
@@ -73,6 +72,12 @@ const en = {
   challenge_fail: 'Fail verification',
   secure_note: 'Payments are secured. Your card details are never shared with the merchant.',
   language: 'Language',
+  confirmation_intro: 'Thank you! Your {offer} subscription with {merchant} has started.',
+  plan: 'Plan',
+  charged_today: 'Charged today',
+  next_charge: 'Next charge',
+  next_charge_value: '{amount} on {date}',
+  receipt_note: 'A receipt is on its way by email.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -139,7 +144,6 @@ const fr: Record<MessageKey, string> = {
   expired_title: 'Ce lien de paiement a expiré',
   expired_body: 'Les liens de paiement sont valables 24 heures. Retournez sur le site du marchand pour recommencer.',
   complete_title: 'Vous êtes abonné',
-  complete_body: 'Ce paiement est déjà terminé. Merci !',
   not_found_title: 'Paiement introuvable',
   not_found_body: "Ce lien n'est pas valide. Vérifiez l'adresse ou retournez sur le site du marchand.",
   continue: 'Continuer',
@@ -149,6 +153,12 @@ const fr: Record<MessageKey, string> = {
   challenge_fail: 'Échouer la vérification',
   secure_note: "Paiement sécurisé. Vos coordonnées bancaires ne sont jamais transmises au marchand.",
   language: 'Langue',
+  confirmation_intro: 'Merci ! Votre abonnement {offer} chez {merchant} a commencé.',
+  plan: 'Offre',
+  charged_today: "Débité aujourd'hui",
+  next_charge: 'Prochain prélèvement',
+  next_charge_value: '{amount} le {date}',
+  receipt_note: 'Un reçu vous est envoyé par e-mail.',
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, fr };

@@ -10,6 +10,13 @@ header{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;justify-conte
 .test-banner{margin:0;background:#fff4d6;color:#6b4e00;border-radius:6px;padding:4px 10px;font-size:.85rem}
 .grid{display:grid;gap:24px;grid-template-columns:1fr}
 @media(min-width:800px){.grid{grid-template-columns:minmax(0,5fr) minmax(0,7fr)}}
+.summary-line{display:flex;gap:12px;align-items:center;cursor:pointer;font-weight:600}
+.summary-line::before{content:'▸'/'';color:var(--muted)}.summary[open]>.summary-line::before{content:'▾'/''}
+.summary-line>span:last-child{margin-left:auto;white-space:nowrap}
+.line-name{min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+details.summary[open]>.summary-line{margin-bottom:12px}
+@media(max-width:799.98px){details.summary{padding:12px 16px}.grid{gap:16px}}
+@supports selector(::details-content){@media(min-width:800px){details.summary::details-content{content-visibility:visible}details.summary>.summary-line{display:none}}}
 .summary,form,.message{background:var(--card);border-radius:var(--radius);padding:20px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 .summary h2{font-size:.9rem;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);margin:0 0 8px}
 .offer-name{font-size:1.3rem;font-weight:700;margin:0}.price{font-size:1.6rem;font-weight:700;margin:8px 0}

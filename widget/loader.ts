@@ -35,9 +35,12 @@ if (script && !w.Porte?.loaded) {
     customer: { reference: attr(el, 'customer-reference'), email: attr(el, 'customer-email'), hash: attr(el, 'customer-hash') },
   });
 
-  const emitter = (el: Element | null) => (name: string, detail?: unknown, cancelable = false) =>
+  const emitter = (el: Element | null) => (name: string, detail?: unknown, cancelable = false) => {
+    // Every porte:error also goes to the console once, in the server's words: what to fix and where.
+    if (name === 'error') console.error(`Porte: ${(detail as { message: string }).message}`);
     // Bubbling from the element reaches window too; without an element, window gets it directly.
-    (el?.isConnected ? el : window).dispatchEvent(new CustomEvent(`porte:${name}`, { detail, bubbles: true, cancelable }));
+    return (el?.isConnected ? el : window).dispatchEvent(new CustomEvent(`porte:${name}`, { detail, bubbles: true, cancelable }));
+  };
 
   const start = async (o: OpenOptions, el: Element | null): Promise<SubscribedDetail | undefined> => {
     const emit = emitter(el);
@@ -50,7 +53,7 @@ if (script && !w.Porte?.loaded) {
     }).catch(() => undefined);
     const body = await res?.json().catch(() => undefined);
     if (!res?.ok) {
-      const error = body?.error ?? { code: 'origin_not_allowed', message: 'Checkout is not available on this site.' };
+      const error = body?.error ?? { code: 'network_error', message: `${base} did not answer.` };
       emit('error', error);
       throw new Error(error.message);
     }
@@ -70,13 +73,16 @@ if (script && !w.Porte?.loaded) {
       current = undefined;
     }));
 
+  // Visitors see a neutral line under what they clicked (its words live in the lazily loaded frame module).
+  const notice = (el: Element) => () => load<{ notice: (el: Element, locale?: string) => void }>('widget-frame').then((m) => m.notice(el, attr(el, 'locale')));
+
   const init = () => {
     for (const el of d.querySelectorAll('[data-porte-checkout]')) {
       if ((el as HTMLElement).dataset.porteBound) continue;
       (el as HTMLElement).dataset.porteBound = '1';
       el.addEventListener('click', (e) => {
         e.preventDefault();
-        open(optionsFrom(el, el.getAttribute('data-porte-checkout') ?? ''), el).catch(() => {});
+        open(optionsFrom(el, el.getAttribute('data-porte-checkout') ?? ''), el).catch(notice(el));
       });
     }
     const grids = [...d.querySelectorAll('[data-porte-pricing-table]')].filter((el) => !el.shadowRoot);
@@ -96,7 +102,7 @@ if (script && !w.Porte?.loaded) {
             key,
             ...(tables[i] as (typeof tables)[number]),
             locale: attr(el, 'locale') ?? (navigator.language.startsWith('fr') ? 'fr' : 'en'),
-            choose: (offer) => open(optionsFrom(el, offer), el).catch(() => {}),
+            choose: (offer) => open(optionsFrom(el, offer), el).catch(notice(el)),
             emit: emitter(el),
           });
         }

@@ -10,12 +10,26 @@ export function recurringLabel(offer: CheckoutView['offer'], locale: string, t: 
   return `${price} ${t('every_n', { n, unit: t(`unit_${interval}`) })}`;
 }
 
+/** What the customer pays at checkout: the setup fee, plus the trial's price or the first period. */
+export const dueToday = (offer: CheckoutView['offer']): number =>
+  offer.amount_upfront + (offer.trial.days > 0 ? offer.trial.amount : offer.recurring.amount);
+
+/**
+ * The order summary. On a phone it would push the form below the fold, so it is a <details> whose
+ * one-line <summary> (the offer, what is due today) sits above the first field and opens on demand;
+ * on a wide screen CSS shows its content and hides the line (styles.ts). No JavaScript either way.
+ */
 export function OfferSummary({ offer, locale, t }: { offer: CheckoutView['offer']; locale: string; t: Translate }) {
   const money = (amount: number) => formatMoney(amount, offer.currency, locale);
   const trialing = offer.trial.days > 0;
-  const dueToday = offer.amount_upfront + (trialing ? offer.trial.amount : offer.recurring.amount);
   return (
-    <section class="summary" aria-labelledby="summary-title">
+    <details class="summary">
+      <summary class="summary-line">
+        <span class="line-name">{offer.name}</span>
+        <span>
+          {t('due_today')} <strong>{money(dueToday(offer))}</strong>
+        </span>
+      </summary>
       <h2 id="summary-title">{t('summary')}</h2>
       <p class="offer-name">{offer.name}</p>
       {offer.description && <p class="muted">{offer.description}</p>}
@@ -43,7 +57,7 @@ export function OfferSummary({ offer, locale, t }: { offer: CheckoutView['offer'
         )}
         <div class="total">
           <dt>{t('due_today')}</dt>
-          <dd>{money(dueToday)}</dd>
+          <dd>{money(dueToday(offer))}</dd>
         </div>
         {trialing && (
           <div>
@@ -52,6 +66,7 @@ export function OfferSummary({ offer, locale, t }: { offer: CheckoutView['offer'
           </div>
         )}
       </dl>
-    </section>
+    </details>
   );
 }
+

@@ -7,6 +7,11 @@ export const NS = 'porte';
 
 export type FrameMessage =
   | { ns: typeof NS; v: 1; type: 'resize'; height: number }
+  /**
+   * A payment request starts (true) or ends without leaving the page (false). Whatever page the
+   * frame loads next also ends it: the widget unlocks on the iframe's own load event, so a page
+   * without Porte's script (or an error page) can never leave the overlay impossible to close.
+   */
   | { ns: typeof NS; v: 1; type: 'busy'; busy: boolean }
   | { ns: typeof NS; v: 1; type: 'close' }
   /** Sent only from the server-confirmed "done" page; the widget re-checks with the server anyway. */

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { translator } from '../../hosted-pages/i18n.ts';
 import type { AppEnv } from '../http/env.ts';
 import { sign } from '../lib/secrets.ts';
-import { clientIp, csp, csrfOk, load, localeOf, message, respond } from './pages.tsx';
+import { clientIp, csp, csrfOk, embedScript, load, localeOf, message, respond } from './pages.tsx';
 import { renderPage } from './render.ts';
 import { answerChallenge } from './submit.ts';
 
@@ -26,7 +26,7 @@ export function challengePages(app: Hono<AppEnv>): void {
           <section class="message" aria-labelledby="challenge-title">
             <h1 id="challenge-title">{t('challenge_title')}</h1>
             <p>{t('challenge_body')}</p>
-            <form method="post" action={`/checkout/${l.session.id}/challenge?locale=${locale}${c.req.query('embed') === '1' ? '&embed=1' : ''}`} class="choices">
+            <form method="post" action={`/checkout/${l.session.id}/challenge?locale=${locale}${c.req.query('embed') === '1' ? '&embed=1' : ''}`} class="choices" data-payment="">
               <input type="hidden" name="csrf" value={csrf} />
               <button type="submit" name="outcome" value="approved" class="primary">
                 {t('challenge_approve')}
@@ -38,6 +38,7 @@ export function challengePages(app: Hono<AppEnv>): void {
           </section>
         </main>
       ),
+      hydrate: await embedScript(c),
     });
   });
 

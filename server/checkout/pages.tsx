@@ -4,6 +4,8 @@ import { CheckoutPage } from '../../hosted-pages/checkout/CheckoutPage.tsx';
 import type { CheckoutView } from '../../hosted-pages/checkout/view.ts';
 import { type Locale, type MessageKey, pickLocale, translator } from '../../hosted-pages/i18n.ts';
 import { MessagePage } from '../../hosted-pages/MessagePage.tsx';
+import { Confirmation } from '../../hosted-pages/checkout/Confirmation.tsx';
+import type { EmbedPageProps } from '../../hosted-pages/embed/page.ts';
 import { customerRepository } from '../customers/repository.ts';
 import type { AppEnv } from '../http/env.ts';
 import { countryOptions } from '../lib/countries.ts';
@@ -11,6 +13,8 @@ import { sign, verifySignature } from '../lib/secrets.ts';
 import { type Merchant, merchantRepository } from '../merchants/repository.ts';
 import { GatewayUnavailable, type PaymentGateway } from '../gateways/port.ts';
 import { gatewayFor } from '../gateways/select.ts';
+import { subscriptionRepository } from '../subscriptions/repository.ts';
+import { successRedirect } from './complete.ts';
 import { dueToday } from './first-payment.ts';
 import { loadOffer } from './offer.ts';
 import { renderPage } from './render.ts';
@@ -34,7 +38,7 @@ export const csp = (merchant: Merchant, stripe = false) => ({
   stripe,
 });
 
-export function message(c: C, locale: Locale, title: MessageKey, body: MessageKey, status: 200 | 403 | 404 | 410 | 503, merchant?: Merchant, link?: string) {
+export async function message(c: C, locale: Locale, title: MessageKey, body: MessageKey, status: 200 | 403 | 404 | 410 | 503, merchant?: Merchant, link?: string) {
   const t = translator(locale);
   return renderPage(c, {
     locale,
@@ -42,7 +46,18 @@ export function message(c: C, locale: Locale, title: MessageKey, body: MessageKe
     status,
     ...(merchant ? csp(merchant) : {}),
     node: MessagePage({ title: t(title), body: t(body), children: link ? <a class="button" href={link} target="_top">{t('continue')}</a> : undefined }),
+    hydrate: merchant ? await embedScript(c) : undefined,
   });
+}
+
+/**
+ * In the widget's frame, every page gets the small script that lets the visitor leave (Esc) and
+ * tells the widget where things stand; the session (this page's :id) says which origin to tell.
+ */
+export async function embedScript(c: C, subscribed?: string): Promise<{ bundle: string; props: EmbedPageProps } | undefined> {
+  if (c.req.query('embed') !== '1') return undefined;
+  const session = await checkoutService(c.var.deps).byId(c.req.param('id') ?? c.req.query('checkout_session_id') ?? '');
+  return session?.embedOrigin ? { bundle: 'embed-page', props: { embedOrigin: session.embedOrigin, subscribed } } : undefined;
 }
 
 /** CSRF for the checkout form: a token bound to the session, and the post must come from our own origin. */
@@ -59,9 +74,9 @@ export interface Loaded {
   offer: NonNullable<Awaited<ReturnType<typeof loadOffer>>>;
 }
 
-export async function load(c: C): Promise<Loaded | undefined> {
+export async function load(c: C, id = c.req.param('id') ?? ''): Promise<Loaded | undefined> {
   const { deps } = c.var;
-  const session = await checkoutService(deps).byId(c.req.param('id') ?? '');
+  const session = await checkoutService(deps).byId(id);
   if (!session) return undefined;
   const merchant = await merchantRepository(deps.db).byId(session.merchantId);
   const offer = merchant && (await loadOffer(deps.db, merchant.id, session.offerId));
@@ -135,7 +150,32 @@ async function renderCheckout(c: C, l: Loaded, extra: { values?: Record<string, 
   });
 }
 
-/** Turns a submit outcome into a page or a redirect. Card fields are never echoed back. */
+/**
+ * The end of a completed checkout (CONTRACT.md "Hosted pages"): Porte's confirmation page when no
+ * success URL applies, and the widget's success step (with "Continue" to the success URL).
+ */
+export async function confirmation(c: C, l: Loaded): Promise<Response> {
+  const locale = localeOf(c, l.session);
+  const t = translator(locale);
+  const embed = c.req.query('embed') === '1';
+  const subscription = l.session.subscriptionId ? await subscriptionRepository(c.var.deps.db).byId(l.merchant.id, l.session.subscriptionId) : undefined;
+  const renews = subscription && subscription.status !== 'canceled' && !subscription.cancelAtPeriodEnd;
+  const view = {
+    offer: l.offer,
+    merchantName: l.merchant.name,
+    nextChargeAt: renews ? subscription.currentPeriodEnd : null,
+    continueUrl: embed ? successRedirect(l.session) : undefined,
+  };
+  return renderPage(c, {
+    locale,
+    title: t('complete_title'),
+    ...csp(l.merchant),
+    node: <Confirmation view={view} locale={locale} t={t} />,
+    hydrate: await embedScript(c, l.session.id),
+  });
+}
+
+/** Turns a submit outcome into a page or a redirect. */
 export async function respond(c: C, l: Loaded, outcome: SubmitOutcome, form?: CheckoutForm): Promise<Response> {
   const locale = localeOf(c, l.session);
   const embed = c.req.query('embed') === '1';
@@ -148,15 +188,17 @@ export async function respond(c: C, l: Loaded, outcome: SubmitOutcome, form?: Ch
     case 'restricted':
       return message(c, locale, 'restricted_title', 'restricted_body', 403, l.merchant);
     case 'closed':
-      return outcome.status === 'complete'
-        ? outcome.redirect && !embed
-          ? c.redirect(outcome.redirect, 303)
-          : message(c, locale, 'complete_title', 'complete_body', 200, l.merchant)
-        : message(c, locale, 'expired_title', 'expired_body', 410, l.merchant, l.session.cancelUrl);
+      if (outcome.status !== 'complete') return message(c, locale, 'expired_title', 'expired_body', 410, l.merchant, l.session.cancelUrl);
+      return outcome.redirect && !embed ? c.redirect(outcome.redirect, 303) : confirmation(c, l);
     case 'invalid': {
-      const { card_number: _n, card_cvc: _c, card_expiry: _e, iban: _i, csrf: _t, setup_intent: _s, payment_intent: _p, ...kept } = form ?? ({} as CheckoutForm);
+      // What was typed comes back after an error in another field, the test gateway's card fields
+      // included (test mode only: real cards never reach Porte). After a decline the customer needs
+      // another card, so none of it is kept, and never the CVC.
+      const declined = outcome.formError === 'card_declined' || outcome.formError === 'authentication_failed';
+      const { card_number, card_cvc, card_expiry, iban, csrf: _t, setup_intent: _s, payment_intent: _p, ...kept } = form ?? ({} as CheckoutForm);
+      const values: Record<string, string> = declined ? kept : { ...kept, card_number, card_expiry, card_cvc, iban };
       const status = outcome.formError === 'gateway_unavailable' ? 503 : 422;
-      return renderCheckout(c, l, { values: outcome.values ?? (kept as Record<string, string>), errors: outcome.errors, formError: outcome.formError ?? null, status });
+      return renderCheckout(c, l, { values: outcome.values ?? values, errors: outcome.errors, formError: outcome.formError ?? null, status });
     }
   }
 }
@@ -184,7 +226,10 @@ export function checkoutPages(app: Hono<AppEnv>): void {
     return c.redirect(`/checkout/${session.id}`, 303);
   });
 
-  app.get('/checkout/thanks', (c) => {
+  // The default success URL (shareable links without the merchant's own): checkout_session_id is appended.
+  app.get('/checkout/thanks', async (c) => {
+    const l = await load(c, c.req.query('checkout_session_id') ?? '');
+    if (l?.session.status === 'complete') return confirmation(c, l);
     const locale = localeOf(c);
     const t = translator(locale);
     return renderPage(c, { locale, title: t('complete_title'), node: MessagePage({ title: t('complete_title'), body: '' }) });
@@ -194,14 +239,7 @@ export function checkoutPages(app: Hono<AppEnv>): void {
     const l = await load(c);
     const locale = localeOf(c, l?.session);
     if (l?.session.status !== 'complete') return message(c, locale, 'not_found_title', 'not_found_body', 404);
-    const t = translator(locale);
-    return renderPage(c, {
-      locale,
-      title: t('complete_title'),
-      ...csp(l.merchant),
-      node: MessagePage({ title: t('complete_title'), body: '' }),
-      hydrate: { bundle: 'embed-done', props: { session: l.session.id, embedOrigin: l.session.embedOrigin } },
-    });
+    return confirmation(c, l);
   });
 
   app.get('/checkout/:id', async (c) => {

@@ -41,11 +41,13 @@ const fail = (code: 'card_declined' | 'invalid_details', param: string, message:
   message,
 });
 
-function parseExpiry(text: string, now: Date): { month: number; year: number } | undefined {
-  const m = /^\s*(\d{1,2})\s*\/\s*(\d{2}|\d{4})\s*$/.exec(text);
-  if (!m) return undefined;
-  const month = Number(m[1]);
-  const year = m[2]!.length === 2 ? 2000 + Number(m[2]) : Number(m[2]);
+/** "12/30", "12 / 2030", "1230", "122030": month then year, with or without a separator. */
+export function parseExpiry(text: string, now: Date): { month: number; year: number } | undefined {
+  const m = /^\s*(?:(?<m1>\d{1,2})\s*[/-]\s*|(?<m2>\d{2}))(?<y>\d{2}|\d{4})\s*$/.exec(text);
+  const digits = m?.groups?.y;
+  if (!digits) return undefined;
+  const month = Number(m.groups?.m1 ?? m.groups?.m2);
+  const year = digits.length === 2 ? 2000 + Number(digits) : Number(digits);
   if (month < 1 || month > 12) return undefined;
   const endOfMonth = new Date(Date.UTC(year, month, 1));
   return endOfMonth > now ? { month, year } : undefined;

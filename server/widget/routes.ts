@@ -3,7 +3,7 @@ import { etag } from 'hono/etag';
 import * as v from 'valibot';
 import { checkoutUrl } from '../checkout/service.ts';
 import type { AppEnv } from '../http/env.ts';
-import { notFound } from '../http/errors.ts';
+import { ApiError, notFound } from '../http/errors.ts';
 import { parse } from '../http/validate.ts';
 import { publicPricingTable } from '../pricing-tables/service.ts';
 import { offerService } from '../offers/service.ts';
@@ -20,7 +20,10 @@ export function widgetRoutes(app: Hono<AppEnv>): void {
   app.get('/widget/v1/pricing_tables/:reference', etag(), async (c) => {
     const { merchant, deps } = c.var;
     const table = await publicPricingTable(deps.db, merchant.id, c.req.param('reference'));
-    if (!table) throw notFound('pricing table', 'reference');
+    if (!table) {
+      const reference = c.req.param('reference');
+      throw new ApiError(404, 'not_found', 'pricing_table_not_found', `No pricing table "${reference}" in ${merchant.mode} mode. Check data-porte-pricing-table, or create the table in the back-office (Pricing tables).`, 'reference');
+    }
     c.header('Cache-Control', 'public, max-age=60, must-revalidate');
     return c.json({ merchant: { name: merchant.name, mode: merchant.mode }, ...table });
   });

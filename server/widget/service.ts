@@ -1,3 +1,4 @@
+import { loadOffer } from '../checkout/offer.ts';
 import { checkoutService } from '../checkout/service.ts';
 import { customerRepository } from '../customers/repository.ts';
 import type { Deps } from '../deps.ts';
@@ -34,6 +35,10 @@ export async function createWidgetSession(deps: Deps, merchant: Merchant, input:
   );
   if ((recent?.n ?? 0) >= SESSIONS_PER_MINUTE) {
     throw new ApiError(429, 'invalid_request_error', 'rate_limited', 'Too many checkout attempts from this address; wait a minute.');
+  }
+  // Said precisely here (the widget shows it to the merchant's developer); the API keeps its own wording.
+  if (!(await loadOffer(deps.db, merchant.id, input.offer))) {
+    throw invalid('offer', `No offer "${input.offer}" in ${merchant.mode} mode. Check data-porte-checkout (or the offer given to Porte.open): it takes an offer reference, as listed under Offers in the back-office.`, 'offer_not_found');
   }
   const reference = await verifyIdentity(merchant, input.customer);
   // Default: come back to the page the visitor subscribed from, when that page is the merchant's.

@@ -42,10 +42,16 @@ describe('widget API', () => {
 
   it('refuses a secret key, an unknown origin, and a success_url off the allowed origins', async () => {
     const m = await merchantWithOffer('test');
-    expect((await openSession(m.secretKey, { offer: 'pro', page_url: `${ORIGIN}/` })).status).toBe(401);
+    const secret = await openSession(m.secretKey, { offer: 'pro', page_url: `${ORIGIN}/` });
+    expect(secret.status).toBe(401);
+    expect((await secret.json()).error).toMatchObject({ code: 'secret_key_in_page', param: 'key' });
     const foreign = await openSession(m.publishableKey, { offer: 'pro', page_url: 'https://evil.example/' }, 'https://evil.example');
     expect(foreign.status).toBe(403);
-    expect(foreign.headers.get('Access-Control-Allow-Origin')).toBeNull();
+    // The refusal (and nothing else) is readable by the page, so the widget can say which origin to add.
+    expect(foreign.headers.get('Access-Control-Allow-Origin')).toBe('*');
+    const refusal = await foreign.json();
+    expect(Object.keys(refusal)).toEqual(['error']);
+    expect(refusal.error).toMatchObject({ code: 'origin_not_allowed', message: expect.stringContaining('Add https://evil.example in Settings → Allowed origins') });
     const offsite = await openSession(m.publishableKey, { offer: 'pro', success_url: 'https://evil.example/thanks', page_url: `${ORIGIN}/` });
     expect(offsite.status).toBe(400);
     expect((await offsite.json()).error.param).toBe('success_url');

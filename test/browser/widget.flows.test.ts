@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { axeScan, screenshot } from '../harness/browser.ts';
-import { checkoutReady, contractSnippet, eventually, fillCheckout, merchantPage, useWidgetSuite, visitor } from '../harness/widget-site.ts';
+import { checkoutReady, continueAfterSuccess, contractSnippet, eventually, fillCheckout, merchantPage, useWidgetSuite, visitor, wheelLeavesPageStill } from '../harness/widget-site.ts';
 
 const suite = useWidgetSuite();
 const { tabs, api } = suite;
@@ -98,11 +98,8 @@ describe('widget on a merchant page (CONTRACT.md snippet), in Chromium', { timeo
     expect(new URL((await page.locator('porte-overlay iframe').getAttribute('src')) ?? '').origin).toBe(new URL(suite.server.url).origin);
     // Focus moved into the dialog (the shadow host, then the iframe within).
     await eventually(() => page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.tagName ?? document.activeElement?.tagName)).toBe('IFRAME');
-    // The page behind does not scroll.
-    await page.mouse.move(600, 400);
-    await page.mouse.wheel(0, 800);
-    await page.waitForTimeout(400);
-    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    // The page behind does not scroll (a wheel over the backdrop, beside the dialog).
+    await wheelLeavesPageStill(page, 40, 400);
     expect(events.of('open')).toMatchObject([{ target: 'div[data-porte-pricing-table=default]', detail: { offer: 'pro-monthly', mode: 'overlay' } }]);
 
     const who = visitor('overlay');
@@ -117,7 +114,8 @@ describe('widget on a merchant page (CONTRACT.md snippet), in Chromium', { timeo
     expect(detail.customer.id).toMatch(/^cus_\w+$/);
     expect(detail.subscription.id).toMatch(/^sub_\w+$/);
 
-    // Not prevented: the visitor lands on the success URL, the page they subscribed from.
+    // Not prevented: after the success step, the visitor lands on the success URL, the page they subscribed from.
+    await continueAfterSuccess(page);
     await page.waitForURL((url) => url.origin === suite.site.origin && url.pathname === '/pricing' && url.searchParams.has('checkout_session_id'));
     expect(new URL(page.url()).searchParams.get('checkout_session_id')).toBe(detail.checkout_session);
 
@@ -165,6 +163,7 @@ describe('widget on a merchant page (CONTRACT.md snippet), in Chromium', { timeo
     expect(events.of('subscribed')[0]?.target).toBe('button[data-porte-checkout=pro-monthly]');
     expect(detail.customer.id).toMatch(/^cus_\w+$/);
     expect(detail.subscription.id).toMatch(/^sub_\w+$/);
+    await continueAfterSuccess(page, 'porte-inline');
     await page.waitForURL((url) => url.pathname === '/pricing-inline' && url.searchParams.get('checkout_session_id') === detail.checkout_session);
     expect((await api('GET', `/v1/customers/${detail.customer.id}`)).body.email).toBe(who.email);
   });

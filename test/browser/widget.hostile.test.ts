@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../harness/browser.ts';
-import { checkoutReady, contractSnippet, eventually, fillCheckout, merchantPage, useWidgetSuite, visitor } from '../harness/widget-site.ts';
+import { checkoutReady, continueAfterSuccess, contractSnippet, eventually, fillCheckout, merchantPage, useWidgetSuite, visitor } from '../harness/widget-site.ts';
 
 // 127.0.0.2 is loopback too, but the demo merchant allows only localhost and 127.0.0.1.
 const suite = useWidgetSuite({ allowed: '127.0.0.1', stranger: '127.0.0.2' });
@@ -29,6 +29,7 @@ async function subscribeInOverlay(page: Page, path: string): Promise<string> {
   const who = visitor(path.slice(1));
   await fillCheckout(frame, who);
   await frame.getByRole('button', { name: 'Subscribe' }).click();
+  await continueAfterSuccess(page);
   await page.waitForURL((url) => url.pathname === path && url.searchParams.has('checkout_session_id'));
   const id = new URL(page.url()).searchParams.get('checkout_session_id') ?? '';
   const session = await api('GET', `/v1/checkout_sessions/${id}`);
@@ -72,48 +73,58 @@ describe('widget on difficult host pages, in Chromium', { timeout: 60_000 }, () 
     allowed.route('/strict-control', { body: merchantPage('Pricing', '<p>Plans</p>', '<style>p{color:red}</style>'), headers: { 'Content-Security-Policy': csp } });
   });
 
-  it('an origin the merchant did not allow: the grid says so, porte:error fires, no checkout opens', async () => {
+  it('an origin the merchant did not allow: visitors read a neutral message, the console names the origin to add, porte:error fires, no checkout opens', async () => {
     const { page, events } = await tabs.open(`${sites.stranger.origin}/pricing`);
-    // The browser reports the refused CORS requests in the console: expected here, and only here.
-    tabs.allowErrors(page, /CORS policy|net::ERR_FAILED/);
+    const porteLines: string[] = [];
+    page.on('console', (m) => m.text().startsWith('Porte:') && porteLines.push(m.text()));
+    // The refused requests (403) and the widget's own line for the merchant: expected here, and only here.
+    tabs.allowErrors(page, /status of 403|^Porte: /);
     const alert = grid(page).getByRole('alert');
     await alert.waitFor();
-    expect(await alert.textContent()).toBe('Pricing could not be loaded on this site. If this is your site, check that its origin is allowed in Porte’s settings.');
+    expect(await alert.textContent()).toBe('Prices are not available right now. Please try again later.');
     expect(await alert.isVisible()).toBe(true);
     expect(await grid(page).getByRole('button').count()).toBe(0);
-    await eventually(() => events.of('error').map((e) => [e.target, e.detail.code])).toEqual([['div[data-porte-pricing-table=default]', 'pricing_table_unavailable']]);
+    await eventually(() => events.of('error').map((e) => [e.target, e.detail.code])).toEqual([['div[data-porte-pricing-table=default]', 'origin_not_allowed']]);
+    expect(porteLines).toEqual([expect.stringContaining(`Add ${sites.stranger.origin} in Settings → Allowed origins (test mode)`)]);
 
     await page.getByRole('button', { name: 'Subscribe' }).click();
     await eventually(() => events.of('error').length).toBe(2);
-    expect(events.of('error')[1]).toMatchObject({ target: 'button[data-porte-checkout=pro-monthly]', detail: { message: expect.any(String) } });
-    await page.waitForTimeout(300);
+    expect(events.of('error')[1]).toMatchObject({ target: 'button[data-porte-checkout=pro-monthly]', detail: { code: 'origin_not_allowed' } });
+    // The visitor's side of it: a neutral line under the button (the reason is for the merchant).
+    const notice = page.locator('porte-notice').getByRole('alert');
+    await notice.waitFor();
+    expect(await notice.textContent()).toBe('Checkout is not available right now. Please try again later.');
+    expect(porteLines).toHaveLength(2);
     expect(await page.locator('porte-overlay, porte-inline').count()).toBe(0);
     expect(page.frames()).toHaveLength(1);
     expect(events.of('subscribed')).toEqual([]);
     await screenshot(page, 'widget-origin-not-allowed');
   });
 
-  it('the public API refuses that origin (403, no CORS header) and serves the allowed one', async () => {
+  it('the public API refuses that origin (403: the refusal is readable, the data is not) and serves the allowed one', async () => {
     const key = encodeURIComponent(suite.server.publishableKey);
     const get = (origin: string) => fetch(`${suite.server.url}/widget/v1/pricing_tables/default?key=${key}`, { headers: { Origin: origin } });
     const refused = await get(sites.stranger.origin);
     expect(refused.status).toBe(403);
-    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
-    expect((await refused.json()).error).toMatchObject({ code: 'origin_not_allowed' });
+    // Only the error, readable by the page that asked so the widget can say what to fix; no offers.
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await refused.json()).toEqual({ error: { type: 'authentication_error', code: 'origin_not_allowed', message: expect.stringContaining(sites.stranger.origin), param: 'Origin', request_id: expect.any(String) } });
 
+    // The preflight is answered so the browser sends the POST and reads its refusal; no session is opened.
     const preflight = await fetch(`${suite.server.url}/widget/v1/checkout_sessions?key=${key}`, {
       method: 'OPTIONS',
       headers: { Origin: sites.stranger.origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
     });
-    expect(preflight.status).toBe(403);
-    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(preflight.status).toBe(204);
     const post = await fetch(`${suite.server.url}/widget/v1/checkout_sessions?key=${key}`, {
       method: 'POST',
       headers: { Origin: sites.stranger.origin, 'Content-Type': 'application/json' },
       body: JSON.stringify({ offer: 'pro-monthly', page_url: `${sites.stranger.origin}/pricing` }),
     });
     expect(post.status).toBe(403);
-    expect(post.headers.get('access-control-allow-origin')).toBeNull();
+    const body = await post.json();
+    expect(Object.keys(body)).toEqual(['error']);
+    expect(body.error.code).toBe('origin_not_allowed');
 
     const served = await get(sites.allowed.origin);
     expect(served.status).toBe(200);

@@ -3,7 +3,7 @@
 // page; and messages forged by the host page or by another frame never pass for Porte's.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkoutReady, contractSnippet, eventually, fillCheckout, merchantPage, type PorteWindow, useWidgetSuite, visitor } from '../harness/widget-site.ts';
+import { checkoutReady, continueAfterSuccess, contractSnippet, eventually, fillCheckout, merchantPage, type PorteWindow, useWidgetSuite, visitor, wheelLeavesPageStill } from '../harness/widget-site.ts';
 
 const suite = useWidgetSuite();
 const { tabs, api } = suite;
@@ -44,17 +44,15 @@ const focusedOffer = (page: Page) =>
   page.evaluate(() => (document.activeElement?.shadowRoot?.activeElement as HTMLElement | null)?.closest('li')?.querySelector('h3')?.textContent ?? null);
 
 /**
- * Whether a mouse wheel over the page scrolls it (then scrolls back to the top): polled when it
- * should, given time to happen when it should not.
+ * Whether a mouse wheel over the page scrolls it (then scrolls back to the top). When it must not,
+ * the wheel goes over the backdrop beside the dialog, and the page seeing it is the signal to read.
  */
 async function wheelScrolls(page: Page, expected: boolean): Promise<void> {
-  await page.mouse.move(600, 300);
-  await page.mouse.wheel(0, 600);
-  if (expected) await eventually(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
-  else {
-    await page.waitForTimeout(400);
-    expect(await page.evaluate(() => window.scrollY)).toBe(0);
-  }
+  if (expected) {
+    await page.mouse.move(600, 300);
+    await page.mouse.wheel(0, 600);
+    await eventually(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+  } else await wheelLeavesPageStill(page, 40, 300);
   await page.evaluate(() => window.scrollTo(0, 0));
 }
 
@@ -106,11 +104,14 @@ describe('widget overlay in Chromium', { timeout: 60_000 }, () => {
 
   it('a double click opens one checkout, not two; so do two Porte.open() calls in a row (same promise)', async () => {
     const { page, events } = await open();
+    // Counted after the widget's own handler (bound on the button, earlier in the event's path).
+    await page.evaluate(() => document.addEventListener('click', () => (document.body.dataset.clicks = String(Number(document.body.dataset.clicks ?? 0) + 1))));
     await checkoutButton(page).dblclick();
     await checkoutReady(page);
-    await page.waitForTimeout(500);
-    expect(await page.locator('porte-overlay').count()).toBe(1);
+    // Both clicks went through the widget's handler, which starts a checkout (porte:open) synchronously.
+    await eventually(() => page.evaluate(() => document.body.dataset.clicks)).toBe('2');
     expect(events.of('open')).toHaveLength(1);
+    expect(await page.locator('porte-overlay').count()).toBe(1);
     await page.locator('porte-overlay').getByRole('button', { name: 'Close' }).click();
     await page.locator('porte-overlay').waitFor({ state: 'detached' });
     // Nothing left behind: the page is usable and scrolls.
@@ -124,8 +125,8 @@ describe('widget overlay in Chromium', { timeout: 60_000 }, () => {
         return first === second;
       }),
     ).toBe(true);
+    // Same promise, so no second checkout was started (each start fires porte:open synchronously).
     await checkoutReady(page, 'porte-inline');
-    await page.waitForTimeout(300);
     expect(await page.locator('porte-inline').count()).toBe(1);
     expect(events.of('open')).toHaveLength(2);
   });
@@ -135,6 +136,8 @@ describe('widget overlay in Chromium', { timeout: 60_000 }, () => {
     await page.evaluate(() => {
       document.body.dataset.visit = 'first';
       (window as unknown as PorteWindow).Porte.on('subscribed', (e) => e.preventDefault());
+      // The Navigation API sees a navigation the moment it starts (location.assign included).
+      (window as unknown as { navigation: EventTarget }).navigation.addEventListener('navigate', () => (document.body.dataset.navigated = 'yes'));
     });
     const result = page.evaluate(() => (window as unknown as PorteWindow).Porte.open({ offer: 'basic-monthly' }));
     await checkoutReady(page);
@@ -145,8 +148,12 @@ describe('widget overlay in Chromium', { timeout: 60_000 }, () => {
     const detail = await result;
     expect(detail).toMatchObject({ checkout_session: expect.stringMatching(/^cs_/), customer: { id: expect.stringMatching(/^cus_/) }, subscription: { id: expect.stringMatching(/^sub_/) } });
     expect(events.of('subscribed').map((e) => e.detail)).toEqual([detail]);
+    // The success step stays until the visitor moves on; porte:close is fired after the widget
+    // would have started the redirect, so by then a navigation would have been seen.
+    await continueAfterSuccess(page);
     await page.locator('porte-overlay').waitFor({ state: 'detached' });
-    await page.waitForTimeout(500);
+    await eventually(() => events.of('close').length).toBe(1);
+    expect(await page.evaluate(() => document.body.dataset.navigated)).toBeUndefined();
     // Same document, same URL: no navigation happened.
     expect(page.url()).toBe(`${suite.site.origin}/pricing`);
     expect(await page.evaluate(() => document.body.dataset.visit)).toBe('first');
@@ -158,6 +165,12 @@ describe('widget overlay in Chromium', { timeout: 60_000 }, () => {
     const { page, events } = await open();
     const session = await openOverlay(page, checkoutButton(page));
     const porteOrigin = new URL(suite.server.url).origin;
+    // Counted after the widget's own listener (added when the overlay opened): the signal that the
+    // widget has handled each forged message before the overlay is checked.
+    await page.evaluate(() => window.addEventListener('message', (e) => {
+      if (e.data?.ns === 'porte') document.body.dataset.porteMessages = String(Number(document.body.dataset.porteMessages ?? 0) + 1);
+    }));
+    const serverAsked = page.waitForResponse((r) => r.url().includes(`/widget/v1/checkout_sessions/${session}?`));
 
     // 1. The host page posting to itself, as in the README's warning.
     await page.evaluate((cs) => {
@@ -189,7 +202,9 @@ describe('widget overlay in Chromium', { timeout: 60_000 }, () => {
       window.parent.postMessage({ ns: 'porte', v: 1, type: 'subscribed', session: cs }, '*');
     }, session);
 
-    await page.waitForTimeout(800);
+    // 3 from the page, 1 synthetic, 2 from the other frame; the synthetic one made the widget ask the server.
+    await eventually(() => page.evaluate(() => document.body.dataset.porteMessages)).toBe('6');
+    expect((await (await serverAsked).json()).status).toBe('open');
     expect(events.of('subscribed')).toEqual([]);
     expect(events.of('close')).toEqual([]);
     expect(await page.getByRole('dialog', { name: 'Checkout' }).isVisible()).toBe(true);
@@ -198,6 +213,7 @@ describe('widget overlay in Chromium', { timeout: 60_000 }, () => {
     // The real thing still works, exactly once.
     await fillCheckout(overlayFrame(page), visitor('forged'));
     await overlayFrame(page).getByRole('button', { name: 'Subscribe' }).click();
+    await continueAfterSuccess(page);
     await page.waitForURL((url) => url.searchParams.get('checkout_session_id') === session);
     expect(events.of('subscribed').map((e) => e.detail.checkout_session)).toEqual([session]);
   });

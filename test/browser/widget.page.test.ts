@@ -3,7 +3,7 @@
 // global, and an identified visitor (data-customer-reference + the hash the merchant's server signs).
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { attrs, checkoutReady, customerHash, embedSecret, eventually, fillCheckout, merchantPage, type PorteWindow, useWidgetSuite, visitor } from '../harness/widget-site.ts';
+import { attrs, checkoutReady, continueAfterSuccess, customerHash, embedSecret, eventually, fillCheckout, merchantPage, type PorteWindow, useWidgetSuite, visitor } from '../harness/widget-site.ts';
 
 /**
  * The README's stub: paste it BEFORE the script tag to call Porte.open()/Porte.on() before
@@ -91,8 +91,10 @@ ${script}`,
 
     await page.evaluate((html) => document.querySelector('main')?.insertAdjacentHTML('beforeend', html), `<section id="later"><h2>Later</h2><button${attrs({ 'data-porte-checkout': 'pro-monthly', 'data-mode': 'inline' })}>Try Pro</button><div data-porte-pricing-table="default"></div></section>`);
     const later = page.getByRole('button', { name: 'Try Pro' });
+    // The page sees the click after any handler on the button itself (which would start a checkout at once).
+    await page.evaluate(() => document.addEventListener('click', () => (document.body.dataset.clicked = 'yes')));
     await later.click();
-    await page.waitForTimeout(300);
+    await eventually(() => page.evaluate(() => document.body.dataset.clicked)).toBe('yes');
     expect(events.of('open')).toHaveLength(1); // only the queued one: the new button is not bound yet
     expect(await tables(page).nth(2).getByRole('button').count()).toBe(0);
 
@@ -134,20 +136,20 @@ ${button('Upgrade (wrong secret)', customerHash(reference, 'not-the-embed-secret
 
     const { page, events } = await tabs.open(`${suite.site.origin}/account`);
     await eventually(() => events.of('ready').length).toBeGreaterThan(0);
-    // The refused attempts answer 400: Chromium logs the failed request.
-    tabs.allowErrors(page, /status of 400/);
+    // A page without a pricing table never downloads the grid; nothing else comes before a click.
+    const scripts = () => page.evaluate(() => performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname).filter((p) => p.endsWith('.js')));
+    expect(await scripts()).toEqual(['/widget.js']);
+    // The refused attempts answer 400 (Chromium logs the failed request) and the widget says why, once each.
+    tabs.allowErrors(page, /status of 400|^Porte: customer\.hash does not match/);
     for (const [i, label] of ['Upgrade (tampered)', 'Upgrade (wrong secret)'].entries()) {
       await page.getByRole('button', { name: label }).click();
       await eventually(() => events.of('error').length).toBe(i + 1);
       expect(events.of('error')[i]?.detail).toMatchObject({ code: 'customer_hash_invalid', param: 'customer.hash' });
+      // The visitor's neutral line under the button is the sign that this attempt has ended.
+      await page.getByRole('button', { name: label }).locator('xpath=following-sibling::porte-notice[1]').getByRole('alert').waitFor();
     }
-    await page.waitForTimeout(300);
     expect(await page.locator('porte-overlay, porte-inline').count()).toBe(0);
     expect(page.frames()).toHaveLength(1);
-
-    // A page without a pricing table never downloads the grid; the checkout frame comes on the first real open.
-    const scripts = () => page.evaluate(() => performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname).filter((p) => p.endsWith('.js')));
-    expect(await scripts()).toEqual(['/widget.js']);
 
     await page.getByRole('button', { name: 'Upgrade', exact: true }).click();
     await checkoutReady(page);
@@ -158,6 +160,7 @@ ${button('Upgrade (wrong secret)', customerHash(reference, 'not-the-embed-secret
     await eventually(() => events.of('subscribed').length).toBe(1);
     const detail = events.of('subscribed')[0]?.detail;
     expect(detail.customer).toEqual({ id: customerId, reference });
+    await continueAfterSuccess(page);
     await page.waitForURL((url) => url.pathname === '/account' && url.searchParams.get('checkout_session_id') === detail.checkout_session);
 
     const subscriptions = await api('GET', `/v1/subscriptions?customer=${customerId}`);

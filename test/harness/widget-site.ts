@@ -16,7 +16,7 @@ import { type PorteServer, repoRoot, startServer } from './server.ts';
 
 /** widget.js (vite.widget.config.ts) and the lazily loaded parts (vite.config.ts), built when missing. */
 export function ensureWidgetBuilt(): void {
-  const files = ['widget.js', 'assets/grid.js', 'assets/widget-frame.js', 'assets/embed-done.js', 'assets/checkout.js'];
+  const files = ['widget.js', 'assets/grid.js', 'assets/widget-frame.js', 'assets/embed-page.js', 'assets/checkout.js'];
   if (files.every((f) => existsSync(join(repoRoot, 'dist/public', f)))) return;
   const vite = join(repoRoot, 'node_modules/.bin/vite');
   for (const config of ['vite.config.ts', 'vite.widget.config.ts']) {
@@ -200,6 +200,37 @@ export async function checkoutReady(page: Page, host: 'porte-overlay' | 'porte-i
   if (!frame) throw new Error(`no ${host} iframe`);
   await frame.waitForLoadState('load');
   return locator;
+}
+
+/**
+ * A mouse wheel at (x, y) that must NOT scroll the page (the overlay's scroll lock): the wheel
+ * event reaching the page, then a few rendered frames, are the positive signal that the browser
+ * had every chance to scroll before scrollY is read. (x, y) must be over the page itself (the
+ * backdrop), not over a cross-origin iframe whose events the page never sees.
+ */
+export async function wheelLeavesPageStill(page: Page, x: number, y: number): Promise<void> {
+  const probe = await page.evaluateHandle(() => ({
+    scrollY: new Promise<number>((resolve) => {
+      const frames = (n: number): unknown => (n === 0 ? resolve(window.scrollY) : requestAnimationFrame(() => frames(n - 1)));
+      window.addEventListener('wheel', () => frames(5), { once: true, capture: true, passive: true });
+    }),
+  }));
+  await page.mouse.move(x, y);
+  await page.mouse.wheel(0, 600);
+  expect(await probe.evaluate((p) => p.scrollY)).toBe(0);
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  await probe.dispose();
+}
+
+/**
+ * The widget's success step: the frame shows Porte's confirmation ("You are subscribed") until the
+ * visitor chooses Continue, which closes the checkout (and, unless porte:subscribed was prevented,
+ * goes on to the success URL).
+ */
+export async function continueAfterSuccess(page: Page, host: 'porte-overlay' | 'porte-inline' = 'porte-overlay'): Promise<void> {
+  const frame = page.frameLocator(`${host} iframe`);
+  await frame.getByRole('heading', { name: 'You are subscribed' }).waitFor();
+  await frame.getByRole('link', { name: 'Continue' }).click();
 }
 
 /** A merchant's embed secret, read from the server's database (read-only: the server owns it). */

@@ -9,8 +9,8 @@ export type Offer = Pick<OfferJson, 'reference' | 'name' | 'description' | 'curr
 
 // The grid's few strings, in the two languages Porte speaks.
 export const words = {
-  en: { subscribe: 'Subscribe', popular: 'Most popular', trial: '{n}-day free trial', setup: '+ {a} setup fee', day: 'day', week: 'week', month: 'month', year: 'year', every: 'every {n} {u}', per: 'per', error: 'Pricing could not be loaded on this site. If this is your site, check that its origin is allowed in Porte’s settings.', loading: 'Loading prices…' },
-  fr: { subscribe: "S'abonner", popular: 'Le plus choisi', trial: 'Essai gratuit de {n} jours', setup: '+ {a} de frais de mise en service', day: 'jour', week: 'semaine', month: 'mois', year: 'an', every: 'tous les {n} {u}', per: 'par', error: "Les tarifs n'ont pas pu être chargés sur ce site. S'il s'agit de votre site, vérifiez que son origine est autorisée dans les réglages de Porte.", loading: 'Chargement des tarifs…' },
+  en: { subscribe: 'Subscribe', popular: 'Most popular', trial: '{n}-day free trial', setup: '+ {a} setup fee', day: 'day', week: 'week', month: 'month', year: 'year', every: 'every {n} {u}', per: 'per', error: 'Prices are not available right now. Please try again later.', loading: 'Loading prices…' },
+  fr: { subscribe: "S'abonner", popular: 'Le plus choisi', trial: 'Essai gratuit de {n} jours', setup: '+ {a} de frais de mise en service', day: 'jour', week: 'semaine', month: 'mois', year: 'an', every: 'tous les {n} {u}', per: 'par', error: "Les tarifs ne sont pas disponibles pour le moment. Veuillez réessayer plus tard.", loading: 'Chargement des tarifs…' },
 };
 export type GridLocale = keyof typeof words;
 export type Words = (typeof words)['en'];

@@ -16,13 +16,18 @@ function Grid({ a }: { a: GridArgs }) {
   const [table, setTable] = useState<Table | null | 'error'>(null);
   useEffect(() => {
     a.data
-      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
+      .then(async (r) => {
+        const body = await r.json().catch(() => ({}));
+        // The server's refusal says what the merchant should fix (the loader logs it once).
+        if (!r.ok) throw body.error;
+        return body;
+      })
       .then((body: Table) => setTable(body))
-      .catch(() => {
+      .catch((error?: { code?: string }) => {
         setTable('error');
-        a.emit('error', { code: 'pricing_table_unavailable', message: t.error });
+        a.emit('error', error?.code ? error : { code: 'network_error', message: `${a.base} did not answer.` });
       });
-  }, [a, t]);
+  }, [a]);
   useEffect(() => {
     if (table && table !== 'error') a.emit('ready', { pricing_table: a.table });
   }, [table, a]);
