@@ -1,4 +1,5 @@
 import type { Database } from './db/port.ts';
+import type { EmailTransport } from './email/port.ts';
 
 export interface Config {
   /** Public base URL, e.g. http://localhost:8787: used in every link Porte hands out. */
@@ -26,6 +27,8 @@ export interface Config {
    * request or a drain that died (a crash), so another may take it over. Default 60 s.
    */
   readonly recoveryMs?: number;
+  /** PORTE_EMAIL_FROM: the sender address of every email (default `no-reply@` + the public URL's host). */
+  readonly emailFrom?: string;
 }
 
 /** Network access for outgoing webhooks (Node: DNS + connections pinned to an address). Absent on Workers. */
@@ -45,6 +48,11 @@ export interface Deps {
   readonly log?: (entry: Record<string, unknown>) => void;
   /** Node only: resolve host names and connect to the address checked (webhook SSRF guard). */
   readonly egress?: Egress;
+  /**
+   * Where emails go (Node: SMTP when PORTE_SMTP_URL is set). Absent: emails are only stored and
+   * shown in the back-office; test-mode merchants' emails are stored whatever this is.
+   */
+  readonly mailer?: EmailTransport;
 }
 
 // Lines are batched and written once per turn of the event loop: one write per burst instead of

@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { ModeToggle, TestBanner } from './EnvironmentBar.tsx';
 import type { AdminKey, AdminLocale, AdminT } from './i18n.ts';
 
-export type NavKey = 'customers' | 'offers' | 'tables' | 'settings' | 'team' | 'invoices' | 'test_clock' | 'profile' | 'go-live';
+export type NavKey = 'customers' | 'offers' | 'tables' | 'emails' | 'settings' | 'team' | 'invoices' | 'test_clock' | 'profile' | 'go-live';
 export type Errors = Partial<Record<string, AdminKey>>;
 
 export interface FlashView {
@@ -70,6 +70,7 @@ export function Layout({ shell, title, children, heading }: { shell: Shell; titl
     { key: 'invoices', href: '/admin/invoices', label: 'nav_invoices' },
     { key: 'offers', href: '/admin/offers', label: 'nav_offers' },
     { key: 'tables', href: '/admin/pricing-tables', label: 'nav_tables' },
+    { key: 'emails', href: '/admin/emails', label: 'nav_emails' },
     { key: 'settings', href: '/admin/settings', label: 'nav_settings', owner: true },
     { key: 'team', href: '/admin/team', label: 'nav_team', owner: true },
     { key: 'profile', href: '/admin/settings/profile', label: 'nav_profile', owner: true },

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { invitationEmail } from '../email/explicit.ts';
 import { deleteCookie, getCookie } from 'hono/cookie';
 import * as v from 'valibot';
 import { LoginForm, type LoginView, SetPasswordForm, TeamPage } from '../../hosted-pages/admin/AuthPages.tsx';
@@ -142,24 +143,22 @@ export function sessionAuthRoutes(admin: Hono<AdminEnv>): void {
     const repo = adminRepository(db);
     const now = clock();
     const token = randomToken(43);
+    const tokenHash = await sha256Hex(token);
     const userId = newId('usr');
+    const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86_400_000).toISOString();
+    const link = `${config.publicUrl}/admin/invite/${token}`;
     try {
       await db.batch([
         repo.insertUser({ id: userId, merchantId: c.var.merchant.id, email: parsed.output.toLowerCase(), role: 'member', passwordHash: UNUSABLE_PASSWORD, createdAt: now.toISOString() }),
-        repo.insertInvitation({
-          tokenHash: await sha256Hex(token),
-          merchantId: c.var.merchant.id,
-          userId,
-          invitedBy: c.var.session.user.id,
-          createdAt: now.toISOString(),
-          expiresAt: new Date(now.getTime() + INVITATION_DAYS * 86_400_000).toISOString(),
-        }),
+        repo.insertInvitation({ tokenHash, merchantId: c.var.merchant.id, userId, invitedBy: c.var.session.user.id, createdAt: now.toISOString(), expiresAt }),
+        // The invitation email, in the inviter's language, written with the invitation itself.
+        invitationEmail(c.var.deps, { merchant: c.var.merchant, to: parsed.output.toLowerCase(), link, expiresAt, locale: c.var.locale, tokenHash }),
       ]);
     } catch (error) {
       if (error instanceof UniqueViolation) return team(c, email, { email: 'email_taken' }, 400);
       throw error;
     }
-    await setFlash(c, { kind: 'ok', key: 'invite_created', vars: { email: parsed.output }, secret: `${config.publicUrl}/admin/invite/${token}`, secretLabel: 'invite_link' });
+    await setFlash(c, { kind: 'ok', key: 'invite_created', vars: { email: parsed.output }, secret: link, secretLabel: 'invite_link' });
     return c.redirect('/admin/team', 303);
   });
 }

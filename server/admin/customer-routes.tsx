@@ -11,6 +11,7 @@ import { subscriptionRepository } from '../subscriptions/repository.ts';
 import { countryOptions } from '../lib/countries.ts';
 import { type AC, type AdminEnv, readForm } from './context.ts';
 import { customerPageView } from './customer-view.ts';
+import { customerEmailsSection } from './email-routes.tsx';
 import { displayName, parseCustomerForm, type Values, valuesOf } from './customer-form.ts';
 import { formatDate, paymentLabel, subscriptionStatus } from './format.ts';
 import { portalLinkFlash } from './portal.ts';
@@ -116,7 +117,18 @@ export function customerRoutes(admin: Hono<AdminEnv>): void {
     const view = await customerPageView(c, customer);
     const t = tr(c);
     const edit = customer.status === 'active' ? <a class="button" href={`/admin/customers/${customer.id}/edit`}>{t('edit')}</a> : undefined;
-    return page(c, { title: view.name, nav: 'customers', heading: edit, body: <CustomerPage view={view} /> });
+    const emails = await customerEmailsSection(c, customer);
+    return page(c, {
+      title: view.name,
+      nav: 'customers',
+      heading: edit,
+      body: (
+        <>
+          <CustomerPage view={view} />
+          {emails}
+        </>
+      ),
+    });
   });
 
   admin.get('/customers/:id/edit', async (c) => {

@@ -11,6 +11,7 @@ import { customerRoutes } from './customer-routes.tsx';
 import { environmentRoutes } from './environment.ts';
 import { customerBillingRoutes } from './customer-billing-routes.tsx';
 import { invoiceRoutes } from './invoice-routes.tsx';
+import { emailRoutes } from './email-routes.tsx';
 import { offerRoutes } from './offer-routes.tsx';
 import { message } from './render.tsx';
 import { cookieOptions, csrfOk, requireSession } from './session.ts';
@@ -69,6 +70,7 @@ export function adminApp(): Hono<AdminEnv> {
   invoiceRoutes(admin);
   offerRoutes(admin);
   tableRoutes(admin);
+  emailRoutes(admin);
   settingsRoutes(admin);
   profileRoutes(admin);
   goLiveRoutes(admin);

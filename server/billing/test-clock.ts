@@ -2,6 +2,7 @@ import { sql } from '../db/port.ts';
 import type { Deps } from '../deps.ts';
 import { ensureSettings } from '../invoices/numbering.ts';
 import type { Merchant } from '../merchants/repository.ts';
+import { fanOutEmails } from '../email/fanout.ts';
 import { fanOut } from '../webhooks/delivery.ts';
 import { clockFor, offsetClock, testClockOffset } from './clock.ts';
 import { TRIAL_WILL_END_MS } from './dunning.ts';
@@ -59,6 +60,12 @@ export async function advanceTestClock(deps: Deps, merchant: Merchant, to: Date)
   for (let i = 0; i < 1000; i++) {
     await fanOut(deps.db, deps.clock());
     const left = await deps.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM events WHERE seq > (SELECT event_seq FROM outbox_cursor WHERE name = 'fanout')");
+    if (!left?.n) break;
+  }
+  // And their emails written (test mode: kept, shown in the back-office), so the answer sees them.
+  for (let i = 0; i < 1000; i++) {
+    await fanOutEmails(deps);
+    const left = await deps.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM events WHERE seq > (SELECT event_seq FROM outbox_cursor WHERE name = 'emails')");
     if (!left?.n) break;
   }
   return (await clockFor(deps, merchant))();

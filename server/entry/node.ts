@@ -12,6 +12,8 @@ import { type Deps, jsonLogger, systemClock } from '../deps.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
 import { clientAddress, proxyCount } from '../http/client-address.ts';
+import { drainEmails } from '../email/outbox.ts';
+import { smtpTransport } from '../email/smtp.ts';
 import { deliverDue, deliveryOptions } from '../webhooks/delivery.ts';
 import { nodeEgress } from './node-egress.ts';
 import { runBilling } from '../billing/run.ts';
@@ -34,8 +36,18 @@ const deps: Deps = {
   db: betterSqliteDatabase(sqlite),
   clock: systemClock,
   // passwordIterations: OWASP's PBKDF2-SHA256 cost; Node's WebCrypto has no cap (Workers' entry stays at 100k).
-  config: { publicUrl, stripe, webhookAllowPrivate: flag(process.env.PORTE_WEBHOOK_ALLOW_PRIVATE), recoveryMs, passwordIterations: 600_000, signup: process.env.PORTE_SIGNUP === 'invite' ? 'invite' : 'closed' },
+  config: {
+    publicUrl,
+    stripe,
+    webhookAllowPrivate: flag(process.env.PORTE_WEBHOOK_ALLOW_PRIVATE),
+    recoveryMs,
+    passwordIterations: 600_000,
+    signup: process.env.PORTE_SIGNUP === 'invite' ? 'invite' : 'closed',
+    emailFrom: process.env.PORTE_EMAIL_FROM || undefined,
+  },
   egress: nodeEgress,
+  // Without PORTE_SMTP_URL nothing leaves the machine: emails are stored and shown in the back-office.
+  mailer: process.env.PORTE_SMTP_URL ? smtpTransport(process.env.PORTE_SMTP_URL) : undefined,
   // PORTE_LOG=0 silences request logs (errors are still printed).
   log: process.env.PORTE_LOG === '0' ? undefined : jsonLogger,
 };
@@ -67,15 +79,18 @@ const server = serve({ fetch: outer.fetch, port }, () => {
   console.log(startBanner(publicUrl, seed, setupToken));
 });
 
-// Webhook delivery: a background loop drains the outbox (on Workers, the cron trigger does).
-// A tick while the previous drain still runs (a slow endpoint) is skipped, not queued.
+// Webhook and email delivery: a background loop drains the outboxes (on Workers, the cron trigger
+// does). A tick while the previous drain still runs (a slow endpoint) is skipped, not queued.
 let delivering: Promise<unknown> | null = null;
 const loop = setInterval(() => {
-  delivering ??= deliverDue(deps.db, deps.clock, deliveryOptions(deps))
-    .catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'webhook delivery failed', error: String(error) })))
-    .finally(() => {
-      delivering = null;
-    });
+  delivering ??= Promise.all([
+    deliverDue(deps.db, deps.clock, deliveryOptions(deps)).catch((error) =>
+      console.error(JSON.stringify({ level: 'error', msg: 'webhook delivery failed', error: String(error) })),
+    ),
+    drainEmails(deps).catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'email delivery failed', error: String(error) }))),
+  ]).finally(() => {
+    delivering = null;
+  });
 }, Number(process.env.PORTE_WEBHOOK_INTERVAL_MS ?? 1000));
 
 // Billing: renewals, trial ends, retries, with the same code as the Workers cron. Chunked and

@@ -7,6 +7,7 @@ import { type Deps, jsonLogger } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
+import { drainEmails } from '../email/outbox.ts';
 import { deliverDue, deliveryOptions } from '../webhooks/delivery.ts';
 import { runBilling } from '../billing/run.ts';
 
@@ -23,6 +24,7 @@ export interface Env {
   STRIPE_SECRET_KEY?: string;
   STRIPE_PUBLISHABLE_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
+  PORTE_EMAIL_FROM?: string;
 }
 
 let cached: { app: Hono<AppEnv>; seeded: Promise<unknown>; deps: Deps } | undefined;
@@ -43,7 +45,9 @@ function setup(env: Env, origin: string) {
       signup: env.PORTE_SIGNUP === 'invite' ? ('invite' as const) : ('closed' as const),
       // Workers' WebCrypto refuses PBKDF2 above 100k iterations.
       passwordIterations: 100_000,
+      emailFrom: env.PORTE_EMAIL_FROM || undefined,
     };
+    // No mail transport on Workers yet: emails are stored and shown in the back-office only.
     const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config, log: env.PORTE_LOG === '0' ? undefined : jsonLogger };
     const seeded =
       env.PORTE_SEED === '0'
@@ -71,14 +75,13 @@ export default {
 
   /**
    * Cron trigger (wrangler.toml): the billing run (a bounded number of chunks: what is left is found
-   * by the next trigger), then the webhook outbox, with the same code as the Node loops.
+   * by the next trigger), then the webhook and email outboxes, with the same code as the Node loops.
+   * Emails come after billing so that the run's events (receipts, failures) are mailed in the same trigger.
    */
   async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
     const { deps } = setup(env, env.PORTE_PUBLIC_URL ?? 'http://localhost:8787');
-    ctx.waitUntil(
-      runBilling(deps)
-        .catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'billing run failed', error: String(error) })))
-        .then(() => deliverDue(deps.db, deps.clock, deliveryOptions(deps))),
-    );
+    const billed = runBilling(deps).catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'billing run failed', error: String(error) })));
+    ctx.waitUntil(billed.then(() => deliverDue(deps.db, deps.clock, deliveryOptions(deps))));
+    ctx.waitUntil(billed.then(() => drainEmails(deps)));
   },
 };

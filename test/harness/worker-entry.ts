@@ -3,6 +3,7 @@
 import type { ExecutionContext } from '@cloudflare/workers-types';
 import { d1Database } from '../../server/db/d1.ts';
 import worker, { type Env } from '../../server/entry/worker.ts';
+import { type EventType, eventStatement } from '../../server/events/outbox.ts';
 import { createMerchant } from '../../server/merchants/service.ts';
 
 export default {
@@ -26,6 +27,12 @@ export default {
         publishableKey: created.publishableKey,
         embedSecret: created.merchant.embedSecret,
       });
+    }
+    if (url.pathname === '/__test/events' && request.method === 'POST') {
+      // Events as the billing engine writes them, through the same outbox API.
+      const input = (await request.json()) as { merchantId: string; type: EventType; data: object };
+      await d1Database(env.DB).batch([eventStatement(input.merchantId, input.type, input.data, new Date().toISOString())]);
+      return new Response(null, { status: 204 });
     }
     if (url.pathname === '/__test/sql' && request.method === 'POST') {
       const input = (await request.json()) as { query: string; params: (string | number | null)[] };
