@@ -18,6 +18,7 @@ import { offerRoutes } from './offers/routes.ts';
 import { openApiRoutes } from './openapi/routes.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
 import { invoiceRoutes } from './invoices/routes.ts';
+import { documentRoutes } from './documents/routes.ts';
 import { testClockRoutes } from './billing/routes.ts';
 import { demoRoutes } from './demo/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
@@ -88,6 +89,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   checkoutRoutes(api);
   subscriptionRoutes(api);
   invoiceRoutes(api);
+  documentRoutes(api);
   testClockRoutes(api);
   webhookRoutes(api);
 

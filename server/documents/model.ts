@@ -1,6 +1,7 @@
 import type { Customer } from '../customers/repository.ts';
 import type { Invoice } from '../invoices/repository.ts';
 import type { Merchant } from '../merchants/repository.ts';
+import { isEuCountry } from '../tax/rates.ts';
 import type { TaxMention } from '../tax/rules.ts';
 
 /**
@@ -97,6 +98,7 @@ export function buyerFor(c: Customer): Buyer {
 export function mentionOf(seller: Seller, buyer: Buyer, inv: Pick<Invoice, 'tax'>): TaxMention {
   if (!seller.vatRegistered) return 'franchise';
   if (inv.tax !== 0) return null;
+  if (buyer.country && !isEuCountry(buyer.country)) return 'outside_eu';
   if (buyer.country && seller.country && buyer.country !== seller.country && buyer.vatNumber) return 'reverse_charge';
   return null;
 }

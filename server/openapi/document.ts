@@ -52,7 +52,10 @@ export function openApiDocument(endpoints: readonly Endpoint[], serverUrl: strin
       parameters,
       security: e.security === 'publishable' ? [] : [{ secretKey: [] }],
       responses: {
-        [String(e.status ?? 200)]: { description: 'Success', content: { 'application/json': { schema: schemaOf(e.response) } } },
+        [String(e.status ?? 200)]: {
+          description: 'Success',
+          content: e.produces ? { [e.produces]: { schema: { type: 'string', format: 'binary' } } } : { 'application/json': { schema: schemaOf(e.response) } },
+        },
         default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };
