@@ -26,6 +26,7 @@ import { widgetRoutes } from './widget/routes.ts';
 import { pricingTableRoutes } from './pricing-tables/routes.ts';
 import { portalPages } from './portal/pages.tsx';
 import { invoicePages } from './invoices/pages.tsx';
+import { documentPages } from './documents/pages.ts';
 
 const apiError = (status: 400 | 404 | 413 | 500, code: string, message: string, type: 'invalid_request_error' | 'not_found' | 'api_error') =>
   new ApiError(status, type, code, message);
@@ -99,6 +100,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   stripeRoutes(app);
   portalPages(app);
   invoicePages(app);
+  documentPages(app);
   widgetRoutes(app);
   demoRoutes(app);
   offerRoutes(api);

@@ -41,8 +41,11 @@ export interface Content {
   labels: { seller: string; buyer: string };
 }
 
-export const money = (minor: number, currency: string, locale: 'en' | 'fr'): string =>
-  new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: currency.toUpperCase() }).format(minor / 100);
+/** Minor units → a formatted amount, with the currency's own number of decimals (JPY has none). */
+export function money(minor: number, currency: string, locale: 'en' | 'fr'): string {
+  const f = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: currency.toUpperCase() });
+  return f.format(minor / 10 ** (f.resolvedOptions().maximumFractionDigits ?? 2));
+}
 
 const date = (iso: string, locale: 'en' | 'fr'): string =>
   new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));

@@ -37,6 +37,17 @@ export function documentsSuite(factory: HarnessFactory): void {
       expect(t).toContain('Basic');
       expect(t).toContain('Total TTC 9,00 €');
 
+      // The hosted invoice page links its PDF and printable view, behind the same signed token.
+      const hosted = new URL(inv.hosted_invoice_url).pathname;
+      const html = await (await h.request(hosted)).text();
+      expect(html).toContain(`href="${hosted}/pdf"`);
+      const hostedPdf = await h.request(`${hosted}/pdf`);
+      expect(hostedPdf.headers.get('content-type')).toBe('application/pdf');
+      expect(await pdfText(hostedPdf)).toContain(`Facture ${inv.number}`);
+      const print = await h.request(`${hosted}/print`);
+      expect(print.headers.get('content-security-policy')).toContain('nonce-');
+      expect(await print.text()).toContain('Total TTC');
+      expect((await h.request(`${hosted.slice(0, -2)}xx/pdf`)).status).toBe(404);
       // No credit note before a void; the API's own 404 shape.
       const none = await h.request(`/v1/invoices/${inv.id}/pdf?document=credit_note`, { headers: auth });
       expect(none.status).toBe(404);
