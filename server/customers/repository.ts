@@ -174,8 +174,8 @@ export function customerRepository(db: Database) {
   };
 }
 
-/** True while the customer has a trialing or active subscription: blocks delete and anonymize. */
+/** True while the customer has a subscription that has not ended (billing may still act on it): blocks delete and anonymize. */
 export const liveSubscriptionGuard = (customerId: string): Statement =>
-  sql("SELECT 1 FROM subscriptions WHERE customer_id = ? AND status IN ('trialing', 'active') LIMIT 1", customerId);
+  sql("SELECT 1 FROM subscriptions WHERE customer_id = ? AND status IN ('incomplete', 'trialing', 'active', 'past_due', 'unpaid') LIMIT 1", customerId);
 
 export type CustomerRepository = ReturnType<typeof customerRepository>;

@@ -55,9 +55,10 @@ export function billingYearSuite(factory: HarnessFactory): void {
         // Dunning ended a week after the first failure: one invoice, uncollectible, subscription canceled.
         expect(mine.map((i) => [i.lines[0].period_start, i.status]), `${s.id} on ${s.card}`).toEqual([[sub.trial_end, 'uncollectible']]);
         expect(sub.status).toBe('canceled');
-        // The test clock runs what falls due within the same minute together: at most a minute late per step.
+        // On day +7 of dunning: the test clock runs what falls due within a minute together, and real
+        // time keeps flowing while a step runs (minutes on a loaded machine), so "on the day" is an hour here.
         expect(Date.parse(sub.canceled_at) - Date.parse(plusDays(sub.trial_end, 7))).toBeGreaterThanOrEqual(0);
-        expect(Date.parse(sub.canceled_at) - Date.parse(plusDays(sub.trial_end, 7))).toBeLessThan(180_000);
+        expect(Date.parse(sub.canceled_at) - Date.parse(plusDays(sub.trial_end, 7))).toBeLessThan(3_600_000);
         const attempts = s.card === BILLING_CARDS.insufficient || s.card === BILLING_CARDS.declined ? 5 : 1;
         expect(mine[0].attempt_count, `${s.id} on ${s.card}`).toBe(attempts);
         expectedCount += 1;

@@ -25,6 +25,11 @@ export async function nodeHarness(overrides: Partial<Deps> = {}): Promise<Harnes
     deps,
     file,
     request: async (path, init) => app.request(path, init),
+    async sql<T>(query: string, params: (string | number | null)[] = []): Promise<T[]> {
+      if (/^\s*select/i.test(query)) return deps.db.all<T>(query, params);
+      await deps.db.run(query, params);
+      return [];
+    },
     async merchant(options = {}) {
       const slug = `m-${randomToken(8).toLowerCase()}`;
       const created = await createMerchant(deps.db, deps.clock, {

@@ -14,6 +14,8 @@ export interface Harness {
   /** A fresh merchant with its keys (test mode unless told otherwise). */
   merchant(options?: { mode?: 'test' | 'live' }): Promise<TestMerchant>;
   close(): Promise<void>;
+  /** Runs one SQL statement on the app's database and returns its rows (tests that check what is stored). */
+  sql?<T = Record<string, unknown>>(query: string, params?: (string | number | null)[]): Promise<T[]>;
   /** Workers only: fire the cron trigger (the webhook outbox drain). */
   scheduled?(): Promise<void>;
 }

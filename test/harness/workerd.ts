@@ -55,7 +55,9 @@ export async function workerdHarness(bindings: Record<string, string> = {}): Pro
   });
   const request = async (path: string, init?: RequestInit): Promise<Response> => {
     // Miniflare has its own fetch types; the wire format is the same.
-    const res = await mf.dispatchFetch(`http://porte.test${path}`, init as never);
+    // credentials 'omit': undici treats a 401 to a request with credentials as a cue to retry with
+    // a password prompt, and fails ("expected non-null body source") when the body was a stream.
+    const res = await mf.dispatchFetch(`http://porte.test${path}`, { credentials: 'omit', ...init } as never);
     return new Response(res.body as ReadableStream | null, { status: res.status, headers: res.headers as unknown as Headers });
   };
   return {
@@ -67,6 +69,10 @@ export async function workerdHarness(bindings: Record<string, string> = {}): Pro
         body: JSON.stringify({ slug: `m-${randomToken(8).toLowerCase()}`, mode: options.mode ?? 'test' }),
       });
       return (await res.json()) as TestMerchant;
+    },
+    async sql<T>(query: string, params: (string | number | null)[] = []) {
+      const res = await request('/__test/sql', { method: 'POST', body: JSON.stringify({ query, params }) });
+      return (await res.json()) as T[];
     },
     async scheduled() {
       const worker = await mf.getWorker();
