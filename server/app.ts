@@ -20,6 +20,7 @@ import { offerRoutes } from './offers/routes.ts';
 import { openApiRoutes } from './openapi/routes.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
 import { invoiceRoutes } from './invoices/routes.ts';
+import { documentRoutes } from './documents/routes.ts';
 import { testClockRoutes } from './billing/routes.ts';
 import { demoRoutes } from './demo/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
@@ -27,6 +28,7 @@ import { widgetRoutes } from './widget/routes.ts';
 import { pricingTableRoutes } from './pricing-tables/routes.ts';
 import { portalPages } from './portal/pages.tsx';
 import { invoicePages } from './invoices/pages.tsx';
+import { documentPages } from './documents/pages.ts';
 
 const apiError = (status: 400 | 404 | 413 | 500, code: string, message: string, type: 'invalid_request_error' | 'not_found' | 'api_error') =>
   new ApiError(status, type, code, message);
@@ -91,6 +93,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   checkoutRoutes(api);
   subscriptionRoutes(api);
   invoiceRoutes(api);
+  documentRoutes(api);
   testClockRoutes(api);
   webhookRoutes(api);
   accountRoutes(api);
@@ -101,6 +104,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   stripeRoutes(app);
   portalPages(app);
   invoicePages(app);
+  documentPages(app);
   widgetRoutes(app);
   demoRoutes(app);
   offerRoutes(api);

@@ -23,6 +23,8 @@ export interface Endpoint<B extends Schema | undefined = Schema | undefined, Q e
   readonly query?: Q;
   readonly response: R;
   readonly status?: ContentfulStatusCode;
+  /** A non-JSON body (e.g. `application/pdf`): the handler returns the Response itself. */
+  readonly produces?: 'application/pdf';
   /** Whether the route takes an `Idempotency-Key` (every POST does). */
   readonly security?: 'secret' | 'publishable';
 }
@@ -53,12 +55,29 @@ export class Api {
     spec: Endpoint<B, Q, R>,
     handler: (c: Context<AppEnv>, input: Input<B, Q>) => Promise<v.InferInput<R>>,
   ): void {
+    this.register(spec, async (c, input) => {
+      const result = await handler(c, input);
+      return spec.status ? c.json(result as object, spec.status) : c.json(result as object);
+    });
+  }
+
+  /** An endpoint whose answer is a file (its spec says what it `produces`), documented like the rest. */
+  file<Q extends Schema | undefined>(
+    spec: Endpoint<undefined, Q, Schema> & { produces: 'application/pdf' },
+    handler: (c: Context<AppEnv>, input: Input<undefined, Q>) => Promise<Response>,
+  ): void {
+    this.register(spec, handler);
+  }
+
+  private register<B extends Schema | undefined, Q extends Schema | undefined, R extends Schema>(
+    spec: Endpoint<B, Q, R>,
+    handler: (c: Context<AppEnv>, input: Input<B, Q>) => Promise<Response>,
+  ): void {
     this.endpoints.push(spec as Endpoint);
     this.app.on(spec.method.toUpperCase(), spec.path, async (c) => {
       const body = (spec.body ? parse(spec.body, await readJson(c), 'body') : undefined) as Parsed<B>;
       const query = (spec.query ? parse(spec.query, c.req.query(), 'query') : undefined) as Parsed<Q>;
-      const result = await handler(c, { body, query });
-      return spec.status ? c.json(result as object, spec.status) : c.json(result as object);
+      return handler(c, { body, query });
     });
   }
 }

@@ -1,6 +1,8 @@
 /** The hosted invoice page's words, en and fr. */
 const en = {
   title: 'Invoice',
+  download_pdf: 'Download the PDF',
+  printable: 'Printable version',
   draft: 'Draft',
   open: 'Due',
   paid: 'Paid',
@@ -28,6 +30,8 @@ const en = {
 export type InvoiceKey = keyof typeof en;
 const fr: Record<InvoiceKey, string> = {
   title: 'Facture',
+  download_pdf: 'Télécharger le PDF',
+  printable: 'Version imprimable',
   draft: 'Brouillon',
   open: 'À payer',
   paid: 'Payée',

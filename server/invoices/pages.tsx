@@ -20,7 +20,7 @@ interface Loaded {
 }
 
 /** The invoice behind a token whose MAC checks out and whose customer has not revoked their links. */
-async function load(c: C): Promise<Loaded | undefined> {
+export async function load(c: C): Promise<Loaded | undefined> {
   const { db } = c.var.deps;
   const claims = await readInvoiceToken(db, c.req.param('token') ?? '');
   if (!claims) return undefined;
@@ -90,6 +90,9 @@ async function page(c: C, l: Loaded, status: 200 | 404 = 200): Promise<Response>
           {inv.status === 'open' ? <p>{t('amount_due')}: {money(l.locale, inv.total - inv.amountPaid, inv.currency)}</p> : null}
           {inv.dueDate && inv.status === 'open' ? <p>{t('due_date')}: {date(l.locale, inv.dueDate)}</p> : null}
           {inv.paidAt ? <p>{t('paid_on')} {date(l.locale, inv.paidAt)}</p> : null}
+          <p>
+            <a href={`${base}/pdf`}>{t('download_pdf')}</a> · <a href={`${base}/print`}>{t('printable')}</a>
+          </p>
           {action ? (
             <form method="post" action={`${base}/challenge?locale=${l.locale}`} class="choices">
               <h2>{t('action_title')}</h2>

@@ -67,7 +67,9 @@ function operationOf(e: Endpoint): JsonSchema {
     responses: {
       [String(e.status ?? 200)]: {
         description: 'Success',
-        content: { 'application/json': { schema: response, example: exampleOf(response, { requiredOnly: false }) } },
+        content: e.produces
+          ? { [e.produces]: { schema: { type: 'string', format: 'binary' } } }
+          : { 'application/json': { schema: response, example: exampleOf(response, { requiredOnly: false }) } },
       },
       default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
     },

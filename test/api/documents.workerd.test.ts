@@ -1,0 +1,4 @@
+import { workerdHarness } from '../harness/workerd.ts';
+import { documentsSuite } from './documents.suite.ts';
+
+documentsSuite(workerdHarness);
