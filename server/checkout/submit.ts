@@ -1,5 +1,6 @@
 import { isMessageKey, type MessageKey } from '../../hosted-pages/i18n.ts';
-import { customerRepository } from '../customers/repository.ts';
+import { type Customer, customerRepository } from '../customers/repository.ts';
+import { ApiError } from '../http/errors.ts';
 import type { Deps } from '../deps.ts';
 import { type ConfirmResult, GatewayUnavailable, type TokenizedMethod } from '../gateways/port.ts';
 import { gatewayFor } from '../gateways/select.ts';
@@ -17,6 +18,8 @@ export type SubmitOutcome =
   | { kind: 'invalid'; errors: Partial<Record<string, MessageKey>>; formError?: MessageKey; values?: Record<string, string> }
   | { kind: 'requires_action'; redirect: string }
   | { kind: 'restricted' }
+  /** The session's customer was anonymized (GDPR erasure): never reused, so this checkout cannot complete. */
+  | { kind: 'erased' }
   | { kind: 'closed'; status: 'complete' | 'expired'; redirect?: string };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -44,6 +47,19 @@ interface Context {
   locale?: 'en' | 'fr';
 }
 
+/**
+ * The customer the session speaks for, when Porte knows it and the reference was vouched for
+ * (secret key or identity hash). An unverified reference (test mode) is treated as a stranger's:
+ * its failures neither grey-list that customer nor lift the per-address limit. An anonymized one
+ * is returned whatever the verification, so the erasure always wins.
+ */
+async function sessionCustomer(ctx: Context): Promise<Customer | undefined> {
+  const { session } = ctx;
+  if (!session.customerReference) return undefined;
+  const customer = await customerRepository(ctx.deps.db).byReference(ctx.merchant.id, session.customerReference);
+  return customer && (customer.status === 'anonymized' || session.customerHashVerified) ? customer : undefined;
+}
+
 /** What the checkout form's POST does: validate, grey list, gateway, then one atomic completion. */
 export async function submitCheckout(ctx: Context, form: CheckoutForm): Promise<SubmitOutcome> {
   const { deps, merchant, session } = ctx;
@@ -54,9 +70,8 @@ export async function submitCheckout(ctx: Context, form: CheckoutForm): Promise<
   const { details, errors } = validateDetails(form);
   if (Object.keys(errors).length > 0) return { kind: 'invalid', errors, formError: 'fix_errors' };
 
-  const existing = session.customerReference
-    ? await customerRepository(deps.db).byReference(merchant.id, session.customerReference)
-    : undefined;
+  const existing = await sessionCustomer(ctx);
+  if (existing?.status === 'anonymized') return { kind: 'erased' };
   const attemptKey = { merchantId: merchant.id, customerId: existing?.id ?? null, email: details.email.toLowerCase(), ip: ctx.ip };
   if (await isRestricted(deps.db, attemptKey, existing, now)) return { kind: 'restricted' };
 
@@ -91,7 +106,8 @@ export async function submitCheckout(ctx: Context, form: CheckoutForm): Promise<
     case 'unavailable':
       return { kind: 'invalid', errors: {}, formError: 'gateway_unavailable' };
     case 'failed': {
-      if (await recordFailure(deps.db, attemptKey, existing, now)) return { kind: 'restricted' };
+      // Only what the gateway refused counts towards the grey list: a mistyped expiry is not an attempt.
+      if (result.code !== 'invalid_details' && (await recordFailure(deps.db, attemptKey, existing, now))) return { kind: 'restricted' };
       // The test gateway answers with message keys; Stripe with its own English text, mapped by code.
       const key: MessageKey = isMessageKey(result.message)
         ? result.message
@@ -111,8 +127,13 @@ async function complete(
   gatewayKind: 'test' | 'stripe',
 ): Promise<SubmitOutcome> {
   const session = ctx.session.locale || !ctx.locale ? ctx.session : { ...ctx.session, locale: ctx.locale };
-  const ids = await finalizeOnce(ctx.deps, ctx.merchant, session, ctx.offer, details, method, gatewayCustomerId, gatewayKind);
-  return { kind: 'completed', redirect: successRedirect(ctx.session), ...ids };
+  try {
+    const ids = await finalizeOnce(ctx.deps, ctx.merchant, session, ctx.offer, details, method, gatewayCustomerId, gatewayKind);
+    return { kind: 'completed', redirect: successRedirect(ctx.session), ...ids };
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'customer_anonymized') return { kind: 'erased' };
+    throw error;
+  }
 }
 
 /** The test gateway's 3-D Secure challenge answered: approve completes, fail counts as a failure. */
@@ -127,9 +148,7 @@ export async function answerChallenge(ctx: Context, approved: boolean): Promise<
   await checkoutRepository(deps.db).saveGatewayState(session.id, {});
   if (approved) return complete(ctx, parsed, JSON.parse(pending) as TokenizedMethod, null, 'test');
   // Counted like a declined card: against the session's existing customer too, so it can be grey-listed.
-  const existing = session.customerReference
-    ? await customerRepository(deps.db).byReference(ctx.merchant.id, session.customerReference)
-    : undefined;
+  const existing = await sessionCustomer(ctx);
   const attemptKey = { merchantId: ctx.merchant.id, customerId: existing?.id ?? null, email: parsed.email.toLowerCase(), ip: ctx.ip };
   if (await recordFailure(deps.db, attemptKey, existing, deps.clock())) return { kind: 'restricted' };
   return { kind: 'invalid', errors: { card_number: 'authentication_failed' }, formError: 'authentication_failed', values: { ...parsed } };

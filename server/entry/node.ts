@@ -9,6 +9,7 @@ import { migrateNode } from '../db/migrate-node.ts';
 import { type Deps, jsonLogger, systemClock } from '../deps.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
+import { purgeExpired } from '../checkout/purge.ts';
 import { deliverDue } from '../webhooks/delivery.ts';
 
 /** The Node entry: the only place that reads the environment. */
@@ -67,6 +68,16 @@ const loop = setInterval(() => {
     });
 }, Number(process.env.PORTE_WEBHOOK_INTERVAL_MS ?? 1000));
 
+// Expired checkout sessions and old payment attempts: purged by the same code as the Workers cron.
+let purging: Promise<unknown> | null = null;
+const purgeLoop = setInterval(() => {
+  purging ??= purgeExpired(deps.db, deps.clock)
+    .catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'checkout purge failed', error: String(error) })))
+    .finally(() => {
+      purging = null;
+    });
+}, Number(process.env.PORTE_PURGE_INTERVAL_MS ?? 10 * 60_000));
+
 // Graceful shutdown: stop accepting, let requests in flight finish, then close the database.
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -74,8 +85,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (stopping) return;
     stopping = true;
     clearInterval(loop);
+    clearInterval(purgeLoop);
     server.close(() => {
-      Promise.resolve(delivering).finally(async () => {
+      Promise.all([delivering, purging]).finally(async () => {
         await checkpointer.stop();
         sqlite.close();
         process.exit(0);

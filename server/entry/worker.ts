@@ -6,6 +6,7 @@ import { type Deps, jsonLogger } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
+import { purgeExpired } from '../checkout/purge.ts';
 import { deliverDue } from '../webhooks/delivery.ts';
 
 export interface Env {
@@ -47,9 +48,9 @@ export default {
     return app.fetch(new Request(request, { headers }));
   },
 
-  /** Cron trigger (wrangler.toml): drains the webhook outbox with the same code as the Node loop. */
+  /** Cron trigger (wrangler.toml): drains the webhook outbox and purges expired checkouts, with the same code as the Node loops. */
   async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
     const { deps } = setup(env, env.PORTE_PUBLIC_URL ?? 'http://localhost:8787');
-    ctx.waitUntil(deliverDue(deps.db, deps.clock));
+    ctx.waitUntil(Promise.all([deliverDue(deps.db, deps.clock), purgeExpired(deps.db, deps.clock)]));
   },
 };

@@ -25,6 +25,7 @@ export async function nodeHarness(overrides: Partial<Deps> = {}): Promise<Harnes
     deps,
     file,
     request: async (path, init) => app.request(path, init),
+    sql: (query, params = []) => deps.db.all(query, params),
     async merchant(options = {}) {
       const slug = `m-${randomToken(8).toLowerCase()}`;
       const created = await createMerchant(deps.db, deps.clock, {

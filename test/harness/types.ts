@@ -14,8 +14,10 @@ export interface Harness {
   /** A fresh merchant with its keys (test mode unless told otherwise). */
   merchant(options?: { mode?: 'test' | 'live' }): Promise<TestMerchant>;
   close(): Promise<void>;
-  /** Workers only: fire the cron trigger (the webhook outbox drain). */
+  /** Workers only: fire the cron trigger (the webhook outbox drain, the checkout purge). */
   scheduled?(): Promise<void>;
+  /** The database itself, for what no API shows (rows a GET must not create) or to age rows. */
+  sql?<T = Record<string, unknown>>(query: string, params?: (string | number | null)[]): Promise<T[]>;
 }
 
 export type HarnessFactory = () => Promise<Harness>;

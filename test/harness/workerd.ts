@@ -68,6 +68,10 @@ export async function workerdHarness(): Promise<Harness> {
       });
       return (await res.json()) as TestMerchant;
     },
+    async sql<T>(query: string, params: (string | number | null)[] = []) {
+      const db = await mf.getD1Database('DB');
+      return (await db.prepare(query).bind(...params).all<T>()).results;
+    },
     async scheduled() {
       const worker = await mf.getWorker();
       await worker.scheduled({ cron: '* * * * *' });
