@@ -9,6 +9,12 @@ import { eventStatement } from '../events/outbox.ts';
 export const GREY_LIST_THRESHOLD = 5;
 const WINDOW_MS = 60 * 60 * 1000;
 
+/**
+ * Only what the gateway refused counts as an attempt (declined, failed authentication): a mistyped
+ * expiry or card number is the customer's typo, not card testing, and must not lock them out.
+ */
+export const countsAsAttempt = (code: 'card_declined' | 'invalid_details' | 'authentication_failed'): boolean => code !== 'invalid_details';
+
 export interface AttemptKey {
   merchantId: string;
   customerId: string | null;

@@ -66,7 +66,7 @@ export function linkPages(app: Hono<AppEnv>): void {
       title: `${offer.name} — ${merchant.name}`,
       node: (
         <main class="checkout">
-          <p class="merchant">{merchant.name}</p>
+          <h1 class="merchant">{merchant.name}</h1>
           <OfferSummary offer={offer} locale={locale} t={t} />
           <form method="post" action={`${c.req.path}${query}`} data-autosubmit="">
             <input type="hidden" name="csrf" value={csrf} />

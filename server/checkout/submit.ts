@@ -7,7 +7,7 @@ import { gatewayFor } from '../gateways/select.ts';
 import { isCountryCode } from '../lib/countries.ts';
 import type { Merchant } from '../merchants/repository.ts';
 import { type CheckoutDetails, finalizeOnce, successRedirect } from './complete.ts';
-import { isRestricted, recordFailure } from './grey-list.ts';
+import { countsAsAttempt, isRestricted, recordFailure } from './grey-list.ts';
 import type { CheckoutOffer } from './offer.ts';
 import { type CheckoutSession, checkoutRepository } from './repository.ts';
 import type { CheckoutForm } from './schema.ts';
@@ -106,8 +106,7 @@ export async function submitCheckout(ctx: Context, form: CheckoutForm): Promise<
     case 'unavailable':
       return { kind: 'invalid', errors: {}, formError: 'gateway_unavailable' };
     case 'failed': {
-      // Only what the gateway refused counts towards the grey list: a mistyped expiry is not an attempt.
-      if (result.code !== 'invalid_details' && (await recordFailure(deps.db, attemptKey, existing, now))) return { kind: 'restricted' };
+      if (countsAsAttempt(result.code) && (await recordFailure(deps.db, attemptKey, existing, now))) return { kind: 'restricted' };
       // The test gateway answers with message keys; Stripe with its own English text, mapped by code.
       const key: MessageKey = isMessageKey(result.message)
         ? result.message
