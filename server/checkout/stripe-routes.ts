@@ -80,5 +80,8 @@ async function completeFromWebhook(deps: Deps, sessionId: string, gateway: Payme
   });
   if (result.status !== 'succeeded') return;
   const details = JSON.parse(session.gatewayState.details) as CheckoutDetails;
-  await finalizeOnce(deps, merchant, session, offer, details, result.method, result.gatewayCustomerId, 'stripe');
+  await finalizeOnce(deps, merchant, session, offer, details, result.method, result.gatewayCustomerId, 'stripe').catch((error: unknown) => {
+    // The customer was erased meanwhile: nothing to complete, and nothing for Stripe to retry.
+    if (!(error instanceof ApiError && error.code === 'customer_anonymized')) throw error;
+  });
 }

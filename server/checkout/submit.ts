@@ -48,16 +48,17 @@ interface Context {
 }
 
 /**
- * The customer the session speaks for, when Porte knows it and the reference was vouched for
- * (secret key or identity hash). An unverified reference (test mode) is treated as a stranger's:
- * its failures neither grey-list that customer nor lift the per-address limit. An anonymized one
- * is returned whatever the verification, so the erasure always wins.
+ * The customer the session speaks for, when Porte knows it. Restrictions always apply (an erased
+ * or grey-listed customer is returned whatever the session); privileges need the reference to be
+ * vouched for (secret key or identity hash): an unverified reference (test mode) is a stranger's,
+ * whose failures neither grey-list that customer nor lift the per-address limit.
  */
 async function sessionCustomer(ctx: Context): Promise<Customer | undefined> {
   const { session } = ctx;
   if (!session.customerReference) return undefined;
   const customer = await customerRepository(ctx.deps.db).byReference(ctx.merchant.id, session.customerReference);
-  return customer && (customer.status === 'anonymized' || session.customerHashVerified) ? customer : undefined;
+  const restricted = customer?.status === 'anonymized' || customer?.greyListed;
+  return customer && (restricted || session.customerHashVerified) ? customer : undefined;
 }
 
 /** What the checkout form's POST does: validate, grey list, gateway, then one atomic completion. */

@@ -172,7 +172,7 @@ export function checkoutRulesSuite(factory: HarnessFactory): void {
     });
 
     it('grey list: mistyped details are not attempts; an address full of declines blocks strangers but not a known customer', async () => {
-      const { api } = await shop();
+      const { merchant, api } = await shop();
       const s = (await apiSession(api)).body;
       for (let i = 0; i < 7; i++) {
         const typo = await complete(s.id, formFields('typo@example.com', { ...card(CARDS.ok), card_expiry: '13/99' }));
@@ -196,6 +196,11 @@ export function checkoutRulesSuite(factory: HarnessFactory): void {
       expect(loyal.status).toBe(303);
       // And elsewhere, strangers are not affected.
       expect((await complete((await apiSession(api)).body.id, formFields('elsewhere@example.com'), '198.51.100.77')).status).toBe(303);
+      // A grey-listed customer stays restricted even behind an unverified reference (test mode, no hash).
+      const listed = (await api('POST', '/v1/customers', { reference: 'listed-1', email: 'listed@example.com' })).body;
+      expect((await api('PATCH', `/v1/customers/${listed.id}`, { grey_listed: true })).body.grey_listed).toBe(true);
+      const unverified = await widgetSession(merchant.publishableKey, { offer: 'pro-monthly', customer: { reference: 'listed-1' } });
+      expect((await complete((await unverified.json()).id, formFields('other@example.com'), '198.51.100.78')).status).toBe(403);
     });
 
     it('pages subscriptions with limit and starting_after; another merchant’s subscription is 404', async () => {
