@@ -126,6 +126,29 @@ export function checkoutRulesSuite(factory: HarnessFactory): void {
       expect(await sessionRows(merchant.id)).toBe(2);
     });
 
+    it('the shareable link’s POST is rate-limited per address, like the widget’s sessions', async () => {
+      const { merchant } = await shop();
+      const path = `/subscribe/${merchant.slug}/pro-monthly`;
+      const csrf = /name="csrf" value="([^"]+)"/.exec(await (await h.request(path)).text())?.[1] ?? '';
+      const post = async (ip: string) => {
+        const res = await h.request(path, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: APP_ORIGIN, 'x-porte-client-ip': ip, 'CF-Connecting-IP': ip },
+          body: new URLSearchParams({ csrf }).toString(),
+        });
+        return { status: res.status, html: await res.text() };
+      };
+      const statuses: number[] = [];
+      for (let i = 0; i < 20; i++) statuses.push((await post('192.0.2.20')).status);
+      expect(statuses).toEqual(Array(20).fill(303));
+      const limited = await post('192.0.2.20');
+      expect(limited.status).toBe(429);
+      shows(limited.html, 'Too many attempts');
+      expect((await post('192.0.2.21')).status).toBe(303);
+      expect(await sessionRows(merchant.id)).toBe(21);
+    });
+
     it('never reattaches an anonymized customer’s reference: new sessions are refused, open ones end on a clear page, the erasure stays', async () => {
       const { merchant, api } = await shop();
       const customer = (await api('POST', '/v1/customers', { reference: 'gone-1', email: 'gone@example.com', first_name: 'Gone' })).body;
