@@ -1,7 +1,7 @@
 import { checkoutService } from '../checkout/service.ts';
 import { customerRepository } from '../customers/repository.ts';
 import type { Deps } from '../deps.ts';
-import { invalid } from '../http/errors.ts';
+import { ApiError, invalid } from '../http/errors.ts';
 import { hmacSha256Hex, safeEqual } from '../lib/crypto.ts';
 import type { Merchant } from '../merchants/repository.ts';
 import { urlOnAllowedOrigin } from '../merchants/origins.ts';
@@ -36,7 +36,7 @@ export async function createWidgetSession(deps: Deps, merchant: Merchant, input:
     throw invalid('success_url', 'success_url must be on one of the merchant\'s allowed origins.', 'url_not_allowed');
   }
   const cancelUrl = merchant.cancelUrl ?? input.page_url ?? successUrl;
-  const { session } = await checkoutService(deps).create(
+  const created = checkoutService(deps).create(
     merchant,
     {
       offer: input.offer,
@@ -49,6 +49,10 @@ export async function createWidgetSession(deps: Deps, merchant: Merchant, input:
     'widget',
     { embedOrigin: origin, clientIp: ip, hashVerified: verified },
   );
+  // Name the widget's own field when the reference is refused (the API calls it customer_reference).
+  const { session } = await created.catch((error: unknown) => {
+    throw error instanceof ApiError && error.param === 'customer_reference' ? new ApiError(error.status, error.type, error.code, error.message, 'customer.reference') : error;
+  });
   return session;
 }
 

@@ -161,6 +161,7 @@ export function checkoutRulesSuite(factory: HarnessFactory): void {
       expect(refused.body.error).toMatchObject({ code: 'customer_anonymized', param: 'customer_reference' });
       const viaWidget = await widgetSession(merchant.publishableKey, { offer: 'pro-monthly', customer: { reference: 'gone-1' } });
       expect(viaWidget.status).toBe(409);
+      expect((await viaWidget.json()).error).toMatchObject({ code: 'customer_anonymized', param: 'customer.reference' });
 
       const shown = await openCheckout(h, open.body.id);
       expect(shown.status).toBe(409);
