@@ -20,7 +20,7 @@ import { betterSqliteDatabase, openSqlite } from '../server/db/better-sqlite3.ts
 import { migrateNode } from '../server/db/migrate-node.ts';
 import type { Deps } from '../server/deps.ts';
 import { createMerchant } from '../server/merchants/service.ts';
-import { deliverDue } from '../server/webhooks/delivery.ts';
+import { deliverDue, deliveryOptions } from '../server/webhooks/delivery.ts';
 import { log, mapLimit, quantiles, repoRoot, type Row, tempDir } from './harness.ts';
 
 export const name = 'outbox';
@@ -128,7 +128,7 @@ export async function run(): Promise<Row[]> {
 
     // Warm-up: a few deliveries through every statement and the receiver's sockets.
     await mapLimit(Array.from({ length: 200 }), 10, createCustomer);
-    for (let delivered = 0; delivered < 200; ) delivered += await deliverDue(deps.db, deps.clock);
+    for (let delivered = 0; delivered < 200; ) delivered += await deliverDue(deps.db, deps.clock, deliveryOptions(deps));
     hook.reset();
 
     // Rounds alternate Porte and the baseline, so a burst of outside load hits both alike.
@@ -161,7 +161,7 @@ export async function run(): Promise<Row[]> {
       hook.reset();
       t = performance.now();
       let calls = 0;
-      for (let delivered = 0; delivered < perRound && calls < 10 * perRound; calls++) delivered += await deliverDue(deps.db, deps.clock);
+      for (let delivered = 0; delivered < perRound && calls < 10 * perRound; calls++) delivered += await deliverDue(deps.db, deps.clock, deliveryOptions(deps));
       const drained = (performance.now() - t) / 1000;
       porteDrainS += drained;
       porteBacklog.push(...hook.arrivals);
@@ -183,7 +183,7 @@ export async function run(): Promise<Row[]> {
       hook.reset();
       let delivering: Promise<unknown> = Promise.resolve();
       const loop = setInterval(() => {
-        delivering = delivering.then(() => deliverDue(deps.db, deps.clock)).catch(() => failures++);
+        delivering = delivering.then(() => deliverDue(deps.db, deps.clock, deliveryOptions(deps))).catch(() => failures++);
       }, LOOP_MS);
       await paced(steadyPerRound, createCustomer);
       for (const deadline = performance.now() + 30_000; hook.arrivals.length < steadyPerRound && performance.now() < deadline; ) await sleep(20);

@@ -8,11 +8,13 @@ import { checkoutRoutes } from './checkout/routes.ts';
 import { stripeRoutes } from './checkout/stripe-routes.ts';
 import { customerRoutes } from './customers/routes.ts';
 import { type Deps, jsonLogger } from './deps.ts';
-import { Api, MAX_BODY_BYTES } from './http/api.ts';
+import { Api } from './http/api.ts';
+import { bodyLimits } from './http/body-limit.ts';
 import { secretKeyAuth } from './http/auth.ts';
 import type { AppEnv } from './http/env.ts';
 import { ApiError } from './http/errors.ts';
 import { idempotency } from './http/idempotency.ts';
+import { loggedPath } from './http/log-path.ts';
 import { offerRoutes } from './offers/routes.ts';
 import { openApiRoutes } from './openapi/routes.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
@@ -41,7 +43,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       msg: 'request',
       request_id: requestId,
       method: c.req.method,
-      path: c.req.path,
+      path: loggedPath(c),
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
       merchant: c.var.merchant?.id,
@@ -58,13 +60,16 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     else if (error instanceof HTTPException && error.status < 500) {
       apiErr = apiError(error.status === 413 ? 413 : 400, 'request_invalid', error.message || 'Bad request.', 'invalid_request_error');
     } else {
-      (deps.log ?? jsonLogger)({ level: 'error', msg: 'unhandled error', request_id: c.var.requestId, method: c.req.method, path: c.req.path, error: String(error instanceof Error ? (error.stack ?? error.message) : error) });
+      (deps.log ?? jsonLogger)({ level: 'error', msg: 'unhandled error', request_id: c.var.requestId, method: c.req.method, path: loggedPath(c), error: String(error instanceof Error ? (error.stack ?? error.message) : error) });
       apiErr = apiError(500, 'internal_error', 'Something went wrong on our side; it is safe to retry.', 'api_error');
     }
     const body = apiErr.toJSON();
     (body.error as Record<string, string>).request_id = c.var.requestId;
     return c.json(body, apiErr.status);
   });
+
+  // Before any route: no handler reads more of a body than its area's byte limit.
+  app.use(bodyLimits());
 
   app.notFound((c) => c.json(apiError(404, 'route_not_found', `No route ${c.req.method} ${c.req.path}.`, 'not_found').toJSON(), 404));
 
@@ -76,13 +81,6 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   openApiRoutes(app, api);
 
   // The merchant REST API: server-to-server only, so no CORS headers are ever sent from here.
-  // Size limit from Content-Length (cheap: no stream wrapping); readJson re-checks chunked bodies.
-  app.use('/v1/*', async (c, next) => {
-    if (Number(c.req.header('Content-Length') ?? 0) > MAX_BODY_BYTES) {
-      throw apiError(413, 'body_too_large', 'The request body is larger than 100 KB.', 'invalid_request_error');
-    }
-    await next();
-  });
   app.use('/v1/*', secretKeyAuth, idempotency);
   customerRoutes(api);
   checkoutRoutes(api);

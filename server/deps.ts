@@ -7,6 +7,24 @@ export interface Config {
   readonly stripe?: { secretKey?: string; publishableKey?: string; webhookSecret?: string };
   /** Where the Stripe SDK connects: tests point it at a local Stripe-protocol server. */
   readonly stripeApi?: { host: string; port: number; protocol: 'http' | 'https'; timeoutMs?: number };
+  /**
+   * PORTE_WEBHOOK_ALLOW_PRIVATE: webhooks may go to loopback/private/link-local addresses. Absent:
+   * allowed only when `publicUrl` is itself on localhost (see webhooks/destination.ts).
+   */
+  readonly webhookAllowPrivate?: boolean;
+  /**
+   * After how long a pending Idempotency-Key or a leased webhook delivery is taken to belong to a
+   * request or a drain that died (a crash), so another may take it over. Default 60 s.
+   */
+  readonly recoveryMs?: number;
+}
+
+/** Network access for outgoing webhooks (Node: DNS + connections pinned to an address). Absent on Workers. */
+export interface Egress {
+  /** Every address a host name resolves to. */
+  resolve(host: string): Promise<string[]>;
+  /** `fetch`, but connected to `address` whatever the URL's host resolves to now (Host and TLS name stay the URL's). */
+  fetchVia(address: string, url: string, init: RequestInit): Promise<Response>;
 }
 
 /** Everything `createApp` needs. The app reads no environment: entries build this. */
@@ -16,6 +34,8 @@ export interface Deps {
   readonly config: Config;
   /** Structured logs, one JSON object per line (request logs, errors). Absent: silent (tests). */
   readonly log?: (entry: Record<string, unknown>) => void;
+  /** Node only: resolve host names and connect to the address checked (webhook SSRF guard). */
+  readonly egress?: Egress;
 }
 
 // Lines are batched and written once per turn of the event loop: one write per burst instead of

@@ -270,6 +270,7 @@ export const en = {
   webhook_url: 'Endpoint URL',
   webhook_url_hint: 'A full address such as https://shop.example/porte-webhooks. Live mode needs https.',
   webhook_url_invalid: 'Enter a full http(s) address, such as https://shop.example/porte-webhooks.',
+  webhook_url_private: 'This address is on a private, loopback or link-local network: webhooks go to public addresses only.',
   webhook_https_required: 'Live-mode endpoints must use https.',
   webhook_events_required: 'Choose at least one event, or all events.',
   all_events: 'All events',

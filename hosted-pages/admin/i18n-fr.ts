@@ -272,6 +272,7 @@ export const fr: Record<keyof typeof en, string> = {
   webhook_url: 'URL du point de terminaison',
   webhook_url_hint: 'Une adresse complète comme https://boutique.example/porte-webhooks. Le mode live exige https.',
   webhook_url_invalid: 'Saisissez une adresse http(s) complète, comme https://boutique.example/porte-webhooks.',
+  webhook_url_private: 'Cette adresse est sur un réseau privé, local ou de bouclage : les webhooks ne partent que vers des adresses publiques.',
   webhook_https_required: 'En mode live, les points de terminaison doivent utiliser https.',
   webhook_events_required: 'Choisissez au moins un événement, ou tous les événements.',
   all_events: 'Tous les événements',

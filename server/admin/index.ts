@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
+import { jsonLogger } from '../deps.ts';
+import { loggedPath } from '../http/log-path.ts';
 import { type AdminLocale, pickLocale } from '../../hosted-pages/admin/i18n.ts';
 import { forbidden, publicAuthRoutes, sessionAuthRoutes } from './auth-routes.tsx';
 import type { AdminEnv } from './context.ts';
@@ -43,9 +44,9 @@ const csrf: MiddlewareHandler<AdminEnv> = async (c, next) => {
 export function adminApp(): Hono<AdminEnv> {
   const admin = new Hono<AdminEnv>();
   admin.use(locale);
-  admin.use(bodyLimit({ maxSize: 64 * 1024, onError: (c) => message(c, 'error_title', 'error_body', 413) }));
+  // Body size: limited for the whole app in app.ts (http/body-limit.ts).
   admin.onError((error, c) => {
-    console.error(JSON.stringify({ level: 'error', request_id: c.var.requestId, method: c.req.method, path: c.req.path, error: String(error instanceof Error ? (error.stack ?? error.message) : error) }));
+    (c.var.deps.log ?? jsonLogger)({ level: 'error', msg: 'unhandled error', request_id: c.var.requestId, method: c.req.method, path: loggedPath(c), error: String(error instanceof Error ? (error.stack ?? error.message) : error) });
     return message(c, 'error_title', 'error_body', 500);
   });
 

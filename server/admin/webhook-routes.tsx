@@ -135,8 +135,10 @@ export function webhookSettingsRoutes(admin: Hono<AdminEnv>): void {
     try {
       endpoint = await createEndpoint(c.var.deps, c.var.merchant, parsed.input);
     } catch (error) {
-      // Live mode refuses http: said beside the URL.
-      if (error instanceof ApiError && error.param === 'url') return renderForm(c, { ...again, errors: { url: 'webhook_https_required' }, status: 422 });
+      // Live mode refuses http, and private addresses are refused: said beside the URL.
+      if (error instanceof ApiError && error.param === 'url') {
+        return renderForm(c, { ...again, errors: { url: error.code === 'url_private' ? 'webhook_url_private' : 'webhook_https_required' }, status: 422 });
+      }
       throw error;
     }
     return renderEndpoint(c, endpoint, { newSecret: endpoint.secret, status: 201 });

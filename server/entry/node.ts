@@ -10,12 +10,14 @@ import { type Deps, jsonLogger, systemClock } from '../deps.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
 import { purgeExpired } from '../checkout/purge.ts';
-import { deliverDue } from '../webhooks/delivery.ts';
+import { clientAddress, proxyCount } from '../http/client-address.ts';
+import { deliverDue, deliveryOptions } from '../webhooks/delivery.ts';
+import { nodeEgress } from './node-egress.ts';
 
 /** The Node entry: the only place that reads the environment. */
 const port = Number(process.env.PORT ?? 8787);
 const file = process.env.PORTE_DB ?? './data/porte.sqlite';
-const trustProxy = process.env.PORTE_TRUST_PROXY === '1';
+const trustProxy = proxyCount(process.env.PORTE_TRUST_PROXY);
 const publicUrl = (process.env.PORTE_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
 
 const sqlite = openSqlite(file);
@@ -23,11 +25,14 @@ const sqlite = openSqlite(file);
 sqlite.pragma('wal_autocheckpoint = 0');
 const checkpointer = startCheckpointer(file);
 migrateNode(sqlite, fileURLToPath(new URL('../../migrations', import.meta.url)));
+const flag = (value: string | undefined): boolean | undefined => (value === undefined || value === '' ? undefined : value === '1' || value === 'true');
+const recoveryMs = process.env.PORTE_RECOVERY_MS ? Number(process.env.PORTE_RECOVERY_MS) : undefined;
 const stripe = { secretKey: process.env.STRIPE_SECRET_KEY, publishableKey: process.env.STRIPE_PUBLISHABLE_KEY, webhookSecret: process.env.STRIPE_WEBHOOK_SECRET };
 const deps: Deps = {
   db: betterSqliteDatabase(sqlite),
   clock: systemClock,
-  config: { publicUrl, stripe },
+  config: { publicUrl, stripe, webhookAllowPrivate: flag(process.env.PORTE_WEBHOOK_ALLOW_PRIVATE), recoveryMs },
+  egress: nodeEgress,
   // PORTE_LOG=0 silences request logs (errors are still printed).
   log: process.env.PORTE_LOG === '0' ? undefined : jsonLogger,
 };
@@ -45,9 +50,9 @@ outer.use('/assets/*', serveStatic({ root: publicDir, onFound: (_p, c) => { for 
 outer.get('/widget.js', serveStatic({ path: `${publicDir}/widget.js`, onFound: (_p, c) => { for (const [k, v] of Object.entries(assetHeaders)) c.header(k, v); } }));
 outer.all('*', (c) => {
   const request = c.req.raw;
-  // Behind a reverse proxy (PORTE_TRUST_PROXY=1) the socket is the proxy: use the first forwarded hop.
-  const forwarded = trustProxy ? request.headers.get('X-Forwarded-For')?.split(',')[0]?.trim() : undefined;
-  const ip = forwarded || c.env.incoming.socket.remoteAddress;
+  // Behind N reverse proxies (PORTE_TRUST_PROXY=N) the socket is the last proxy: the client is
+  // the hop the first trusted proxy appended, counted from the right (the left is the client's to write).
+  const ip = clientAddress(c.env.incoming.socket.remoteAddress, request.headers.get('X-Forwarded-For'), trustProxy);
   if (ip) request.headers.set('x-porte-client-ip', ip);
   else request.headers.delete('x-porte-client-ip');
   return app.fetch(request);
@@ -61,7 +66,7 @@ const server = serve({ fetch: outer.fetch, port }, () => {
 // A tick while the previous drain still runs (a slow endpoint) is skipped, not queued.
 let delivering: Promise<unknown> | null = null;
 const loop = setInterval(() => {
-  delivering ??= deliverDue(deps.db, deps.clock)
+  delivering ??= deliverDue(deps.db, deps.clock, deliveryOptions(deps))
     .catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'webhook delivery failed', error: String(error) })))
     .finally(() => {
       delivering = null;

@@ -7,13 +7,15 @@ import type { AppEnv } from '../http/env.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
 import { purgeExpired } from '../checkout/purge.ts';
-import { deliverDue } from '../webhooks/delivery.ts';
+import { deliverDue, deliveryOptions } from '../webhooks/delivery.ts';
 
 export interface Env {
   DB: D1Database;
   PORTE_PUBLIC_URL?: string;
   PORTE_SEED?: string;
   PORTE_LOG?: string;
+  PORTE_WEBHOOK_ALLOW_PRIVATE?: string;
+  PORTE_RECOVERY_MS?: string;
   STRIPE_SECRET_KEY?: string;
   STRIPE_PUBLISHABLE_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
@@ -25,7 +27,16 @@ function setup(env: Env, origin: string) {
   if (!cached) {
     const publicUrl = (env.PORTE_PUBLIC_URL ?? origin).replace(/\/$/, '');
     const stripe = { secretKey: env.STRIPE_SECRET_KEY, publishableKey: env.STRIPE_PUBLISHABLE_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET };
-    const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config: { publicUrl, stripe }, log: env.PORTE_LOG === '0' ? undefined : jsonLogger };
+    const allow = env.PORTE_WEBHOOK_ALLOW_PRIVATE;
+    // No egress on Workers: host names cannot be resolved here, and Cloudflare's egress reaches no
+    // private network; literal private addresses are still refused (webhooks/destination.ts).
+    const config = {
+      publicUrl,
+      stripe,
+      webhookAllowPrivate: allow === undefined || allow === '' ? undefined : allow === '1' || allow === 'true',
+      recoveryMs: env.PORTE_RECOVERY_MS ? Number(env.PORTE_RECOVERY_MS) : undefined,
+    };
+    const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config, log: env.PORTE_LOG === '0' ? undefined : jsonLogger };
     const seeded =
       env.PORTE_SEED === '0'
         ? Promise.resolve()
@@ -51,6 +62,6 @@ export default {
   /** Cron trigger (wrangler.toml): drains the webhook outbox and purges expired checkouts, with the same code as the Node loops. */
   async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
     const { deps } = setup(env, env.PORTE_PUBLIC_URL ?? 'http://localhost:8787');
-    ctx.waitUntil(Promise.all([deliverDue(deps.db, deps.clock), purgeExpired(deps.db, deps.clock)]));
+    ctx.waitUntil(Promise.all([deliverDue(deps.db, deps.clock, deliveryOptions(deps)), purgeExpired(deps.db, deps.clock)]));
   },
 };

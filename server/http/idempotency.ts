@@ -5,7 +5,7 @@ import type { AppEnv } from './env.ts';
 import { ApiError } from './errors.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** A pending key older than this belongs to a request that died (crash): another may take it over. */
+/** A pending key older than this belongs to a request that died (crash): another may take it over. Config: `recoveryMs`. */
 const ABANDONED_MS = 60 * 1000;
 
 interface KeyRow {
@@ -36,7 +36,7 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const now = clock();
   const hash = await sha256Hex(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
   const expired = new Date(now.getTime() - DAY_MS).toISOString();
-  const abandoned = new Date(now.getTime() - ABANDONED_MS).toISOString();
+  const abandoned = new Date(now.getTime() - (c.var.deps.config.recoveryMs ?? ABANDONED_MS)).toISOString();
 
   // An abandoned key may be taken over only if its request never wrote anything (applied = 0).
   await db.run(

@@ -1,6 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import type { Database } from '../db/port.ts';
+import type { Deps, Egress } from '../deps.ts';
 import { newId } from '../lib/ids.ts';
+import { allowsPrivateWebhooks, checkDestination } from './destination.ts';
 
 /**
  * Delivery from the outbox, at least once: fan-out turns new events into one delivery row per
@@ -45,28 +47,49 @@ interface DueRow {
 }
 
 export interface DeliverOptions {
+  /** Whether loopback/private destinations are allowed (see destination.ts); no default, on purpose. */
+  allowPrivate: boolean;
+  /** Node: resolve, then connect to the address checked. Absent (Workers): literal addresses are checked. */
+  egress?: Egress;
   fetch?: typeof fetch;
   limit?: number;
+  /** How long a claimed delivery stays leased (a drain that died releases it after this). */
+  leaseMs?: number;
 }
 
-async function attempt(row: DueRow, f: typeof fetch): Promise<{ ok: boolean; status: number | null; error: string | null }> {
+/** The delivery options an app's dependencies call for: the same in the Node loop and the Workers cron. */
+export const deliveryOptions = (deps: Pick<Deps, 'config' | 'egress'>): DeliverOptions => ({
+  allowPrivate: allowsPrivateWebhooks(deps.config),
+  egress: deps.egress,
+  leaseMs: deps.config.recoveryMs,
+});
+
+type Outcome = { ok: boolean; status: number | null; error: string | null };
+
+async function attempt(row: DueRow, options: DeliverOptions): Promise<Outcome> {
+  // Checked at every attempt, not only at creation: DNS can change in between.
+  const destination = await checkDestination(row.url, options.allowPrivate, options.egress);
+  if (!destination.ok) return { ok: false, status: null, error: `Not sent: ${destination.reason}`.slice(0, 200) };
   const timestamp = new Date();
   const body = JSON.stringify({ type: row.type, timestamp: row.event_created_at, data: JSON.parse(row.data) });
   const signature = new Webhook(row.secret).sign(row.event_id, timestamp, body);
+  const init: RequestInit = {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'User-Agent': 'Porte-Webhooks/1',
+      'webhook-id': row.event_id,
+      'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+      'webhook-signature': signature,
+    },
+    body,
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+    redirect: 'manual',
+  };
   try {
-    const res = await f(row.url, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        'User-Agent': 'Porte-Webhooks/1',
-        'webhook-id': row.event_id,
-        'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-        'webhook-signature': signature,
-      },
-      body,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-      redirect: 'manual',
-    });
+    // The connection goes to the address just checked, not to a second DNS answer.
+    const res =
+      destination.address && options.egress ? await options.egress.fetchVia(destination.address, row.url, init) : await (options.fetch ?? fetch)(row.url, init);
     await res.body?.cancel();
     return { ok: res.status >= 200 && res.status < 300, status: res.status, error: res.ok ? null : `HTTP ${res.status}` };
   } catch (error) {
@@ -75,7 +98,7 @@ async function attempt(row: DueRow, f: typeof fetch): Promise<{ ok: boolean; sta
 }
 
 /** Sends every due delivery once; returns how many were delivered. */
-export async function deliverDue(db: Database, clock: () => Date, options: DeliverOptions = {}): Promise<number> {
+export async function deliverDue(db: Database, clock: () => Date, options: DeliverOptions): Promise<number> {
   const now = clock();
   await fanOut(db, now);
   const rows = await db.all<DueRow>(
@@ -90,14 +113,14 @@ export async function deliverDue(db: Database, clock: () => Date, options: Deliv
   await Promise.all(
     rows.map(async (row) => {
       // Lease: whoever moves next_attempt_at first owns this attempt (another loop or cron skips it).
-      const lease = new Date(now.getTime() + LEASE_MS).toISOString();
+      const lease = new Date(now.getTime() + (options.leaseMs ?? LEASE_MS)).toISOString();
       const claimed = await db.run("UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ? AND next_attempt_at = ? AND status = 'pending'", [
         lease,
         row.id,
         row.next_attempt_at,
       ]);
       if (claimed.changes === 0) return;
-      const result = await attempt(row, options.fetch ?? fetch);
+      const result = await attempt(row, options);
       const at = clock().toISOString();
       if (result.ok) {
         delivered++;

@@ -4,6 +4,7 @@ import { invalid } from '../http/errors.ts';
 import type { Merchant } from '../merchants/repository.ts';
 import { newEndpointId, newEndpointSecret } from './delivery.ts';
 import type { Endpoint } from './repository.ts';
+import { allowsPrivateWebhooks, checkDestination } from './destination.ts';
 import type { WebhookEndpointCreate } from './schema.ts';
 
 /**
@@ -12,6 +13,9 @@ import type { WebhookEndpointCreate } from './schema.ts';
  */
 export async function createEndpoint(deps: Deps, merchant: Merchant, input: WebhookEndpointCreate): Promise<Endpoint> {
   if (merchant.mode === 'live' && !input.url.startsWith('https://')) throw invalid('url', 'Live-mode webhook endpoints must use https.');
+  // A name that does not resolve yet is accepted (DNS may come later); delivery checks again.
+  const destination = await checkDestination(input.url, allowsPrivateWebhooks(deps.config), deps.egress);
+  if (!destination.ok && destination.private) throw invalid('url', destination.reason, 'url_private');
   const now = deps.clock().toISOString();
   const last = await deps.db.get<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM events');
   const endpoint: Endpoint = { seq: 0, id: newEndpointId(), merchantId: merchant.id, url: input.url, events: input.events, secret: newEndpointSecret(), status: 'enabled', createdAt: now };

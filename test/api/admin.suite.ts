@@ -196,6 +196,19 @@ export function adminSuite(factory: HarnessFactory): void {
       expect((await client(h, live.secretKey)('GET', '/v1/webhook_endpoints')).body.data).toHaveLength(0);
     });
 
+    it('refuses a webhook endpoint on a private or loopback address, said beside the URL, in English and French', async () => {
+      const m = await h.merchant();
+      const owner = await signIn(h, m);
+      const _csrf = await owner.token('/admin/settings/webhooks/new');
+      const res = await owner.send('/admin/settings/webhooks', { _csrf, url: 'http://169.254.169.254/latest/meta-data', events: ['*'] });
+      expect(res.status).toBe(422);
+      expect(await res.text()).toMatch(/<p class="error" id="f-url-error">This address is on a private, loopback or link-local network/);
+      const fr = await owner.send('/admin/settings/webhooks?locale=fr', { _csrf, url: 'http://[::1]:8080/hook', events: ['*'] });
+      expect(fr.status).toBe(422);
+      expect(await fr.text()).toMatch(/<p class="error" id="f-url-error">Cette adresse est sur un réseau privé/);
+      expect((await client(h, m.secretKey)('GET', '/v1/webhook_endpoints')).body.data).toHaveLength(0);
+    });
+
     it('invites a member who sets a password once', async () => {
       const _csrf = await agent.token('/admin/team');
       await agent.send('/admin/team/invite', { _csrf, email: `member-${m.slug}@example.com` });

@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKOFF_SECONDS, deliverDue } from '../../server/webhooks/delivery.ts';
+import { BACKOFF_SECONDS, deliverDue, deliveryOptions } from '../../server/webhooks/delivery.ts';
 import { nodeHarness } from '../harness/node.ts';
+import { startReceiver } from '../harness/receiver.ts';
 import { client } from '../harness/types.ts';
 
 interface Received {
@@ -56,7 +57,8 @@ describe('webhook delivery from the outbox', () => {
   let url = '';
 
   beforeAll(async () => {
-    h = await nodeHarness({ clock });
+    // The receiver is on loopback: the operator allowed private destinations (PORTE_WEBHOOK_ALLOW_PRIVATE=1).
+    h = await nodeHarness({ clock, config: { publicUrl: 'http://porte.test', webhookAllowPrivate: true } });
     await new Promise<void>((resolve) => r.server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(r.server.address() as AddressInfo).port}/hooks`;
   });
@@ -76,7 +78,7 @@ describe('webhook delivery from the outbox', () => {
 
     // Walk the clock through the backoff schedule until everything is delivered.
     for (let i = 0; i < 10 && r.received.length < 3; i++) {
-      await deliverDue(h.deps.db, clock);
+      await deliverDue(h.deps.db, clock, deliveryOptions(h.deps));
       now = new Date(now.getTime() + (BACKOFF_SECONDS[i] ?? 60) * 1000 + 1000);
     }
     const unique = new Map(r.received.map((e) => [e.id, e]));
@@ -85,7 +87,7 @@ describe('webhook delivery from the outbox', () => {
     expect(r.calls()).toBeGreaterThanOrEqual(6);
 
     // Nothing more to send; the history shows each delivery delivered.
-    await deliverDue(h.deps.db, clock);
+    await deliverDue(h.deps.db, clock, deliveryOptions(h.deps));
     expect(new Set(r.received.map((e) => e.id)).size).toBe(3);
     const history = await api('GET', `/v1/webhook_endpoints/${ep.body.id}/deliveries`);
     expect(history.body.data.map((d: { status: string }) => d.status)).toEqual(['delivered', 'delivered', 'delivered']);
@@ -93,8 +95,28 @@ describe('webhook delivery from the outbox', () => {
     // Resend: delivered again with the same webhook-id, so a de-duplicating receiver ignores it.
     const first = history.body.data[2];
     expect((await api('POST', `/v1/webhook_endpoints/${ep.body.id}/deliveries/${first.id}/resend`)).status).toBe(200);
-    await deliverDue(h.deps.db, clock);
+    await deliverDue(h.deps.db, clock, deliveryOptions(h.deps));
     expect(r.received.at(-1)?.id).toBe(first.event);
+  });
+
+  it("puts the event's own time in the body's timestamp, not the time it was sent", async () => {
+    const m = await h.merchant();
+    const api = client(h, m.secretKey);
+    const hook = await startReceiver();
+    try {
+      hook.secret = (await api('POST', '/v1/webhook_endpoints', { url: hook.url, events: ['customer.created'] })).body.secret;
+      const happened = new Date(now.getTime());
+      const customer = await api('POST', '/v1/customers', { email: 'when@example.com' });
+      // Delivered ten minutes later (the receiver was down, the loop was busy…).
+      now = new Date(now.getTime() + 10 * 60 * 1000);
+      await deliverDue(h.deps.db, clock, deliveryOptions(h.deps));
+      expect(await hook.waitFor([...hook.events.keys()], Date.now() + 5000)).toEqual([]);
+      const [event] = hook.events.values();
+      expect(event).toMatchObject({ type: 'customer.created', timestamp: happened.toISOString() });
+      expect((event?.data as { id: string }).id).toBe(customer.body.id);
+    } finally {
+      await hook.close();
+    }
   });
 
   it('gives up after about three days and marks the endpoint failing', async () => {
@@ -105,7 +127,7 @@ describe('webhook delivery from the outbox', () => {
     const start = now.getTime();
     for (const wait of [0, ...BACKOFF_SECONDS]) {
       now = new Date(now.getTime() + wait * 1000 + 1000);
-      await deliverDue(h.deps.db, clock);
+      await deliverDue(h.deps.db, clock, deliveryOptions(h.deps));
     }
     const days = (now.getTime() - start) / 86_400_000;
     expect(days).toBeGreaterThan(2.5);

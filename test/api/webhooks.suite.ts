@@ -41,6 +41,44 @@ export function webhooksSuite(factory: HarnessFactory): void {
       expect((await api('GET', '/v1/webhook_endpoints')).body.data).toHaveLength(0);
     });
 
+    it('refuses loopback, private, link-local and unique-local destinations naming url, and writes nothing', async () => {
+      const m = await h.merchant();
+      const api = client(h, m.secretKey);
+      for (const url of [
+        'http://127.0.0.1:8080/hook',
+        'http://127.8.9.10/hook',
+        'http://localhost:3000/hook',
+        'http://api.localhost/hook',
+        'http://LOCALHOST.:3000/hook',
+        'http://10.0.0.7/hook',
+        'http://172.16.5.4/hook',
+        'http://172.31.255.254/hook',
+        'https://192.168.1.20/hook',
+        'http://169.254.169.254/latest/meta-data/',
+        'http://0.0.0.0:8787/',
+        'http://[::1]:8080/hook',
+        'http://[::]/hook',
+        'http://[fc00::1]/hook',
+        'http://[fd12:3456::1]/hook',
+        'http://[fe80::1]/hook',
+        'http://[::ffff:127.0.0.1]/hook',
+        'http://[::ffff:10.0.0.1]/hook',
+        'http://2130706433/hook',
+        'http://0x7f.1/hook',
+        'http://100.64.0.1/hook',
+      ]) {
+        const res = await api('POST', '/v1/webhook_endpoints', { url, events: ['*'] });
+        expect(res.status, url).toBe(400);
+        expect(res.body.error.param, url).toBe('url');
+        expect(res.body.error.code, url).toBe('url_private');
+      }
+      expect((await api('GET', '/v1/webhook_endpoints')).body.data).toHaveLength(0);
+      // Public addresses next to those ranges are fine.
+      for (const url of ['http://172.32.0.1/hook', 'https://[2606:4700::1111]/hook', 'https://93.184.216.34/hook']) {
+        expect((await api('POST', '/v1/webhook_endpoints', { url, events: ['*'] })).status, url).toBe(201);
+      }
+    });
+
     it("keeps each merchant's endpoints to itself", async () => {
       const a = await h.merchant();
       const b = await h.merchant();

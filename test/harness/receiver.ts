@@ -9,6 +9,8 @@ export interface ReceivedEvent {
   id: string;
   type: string;
   data: unknown;
+  /** The body's `timestamp` (when the event happened). */
+  timestamp: string;
   /** How many times this webhook-id arrived (1 = no duplicate). */
   deliveries: number;
 }
@@ -52,10 +54,10 @@ export async function startReceiver(path = '/hooks'): Promise<WebhookReceiver> {
       'webhook-timestamp': String(req.headers['webhook-timestamp'] ?? ''),
       'webhook-signature': String(req.headers['webhook-signature'] ?? ''),
     };
-    let payload: { type: string; data: unknown };
+    let payload: { type: string; timestamp: string; data: unknown };
     try {
       if (req.method !== 'POST' || req.url !== path || !receiver.secret) throw new Error('unexpected request');
-      payload = new Webhook(receiver.secret).verify(body, headers) as { type: string; data: unknown };
+      payload = new Webhook(receiver.secret).verify(body, headers) as { type: string; timestamp: string; data: unknown };
     } catch {
       rejected++;
       res.writeHead(400).end();
@@ -64,7 +66,7 @@ export async function startReceiver(path = '/hooks'): Promise<WebhookReceiver> {
     const id = headers['webhook-id'];
     const seen = events.get(id);
     if (seen) seen.deliveries++;
-    else events.set(id, { id, type: payload.type, data: payload.data, deliveries: 1 });
+    else events.set(id, { id, type: payload.type, timestamp: payload.timestamp, data: payload.data, deliveries: 1 });
     res.writeHead(204).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

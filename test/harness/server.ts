@@ -22,6 +22,8 @@ export interface PorteServer {
   seeded: boolean;
   /** The SQLite file (PORTE_DB) the server runs on. */
   dbFile: string;
+  /** The spawned process (the tsx CLI: the server itself is its child, see `treeRssBytes`). */
+  pid: number;
   /** Everything the process printed so far (stdout and stderr), for assertions and failure messages. */
   output(): string;
   /** SIGTERM, then waits for the process to exit; removes the temporary database folder. */
@@ -92,6 +94,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Por
     ownerPassword,
     seeded: seeding && out.includes('Created the demo merchant'),
     dbFile: env.PORTE_DB ?? dbFile,
+    pid: child.pid ?? 0,
     output: () => out,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

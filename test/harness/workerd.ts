@@ -36,7 +36,7 @@ function bundle(): Promise<string> {
  * The Workers entry in real workerd (Miniflare) over local D1, migrated by
  * `wrangler d1 migrations apply --local`, exactly as `npm run dev:worker` does.
  */
-export async function workerdHarness(): Promise<Harness> {
+export async function workerdHarness(bindings: Record<string, string> = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'porte-d1-'));
   execFileSync(join(root, 'node_modules/.bin/wrangler'), ['d1', 'migrations', 'apply', 'porte', '--local', '--persist-to', dir], {
     cwd: root,
@@ -51,7 +51,7 @@ export async function workerdHarness(): Promise<Harness> {
     compatibilityFlags: ['nodejs_compat'],
     d1Databases: { DB: DATABASE_ID },
     d1Persist: join(dir, 'v3', 'd1'),
-    bindings: { PORTE_SEED: '0', PORTE_LOG: '0', PORTE_PUBLIC_URL: 'http://porte.test' },
+    bindings: { PORTE_SEED: '0', PORTE_LOG: '0', PORTE_PUBLIC_URL: 'http://porte.test', ...bindings },
   });
   const request = async (path: string, init?: RequestInit): Promise<Response> => {
     // Miniflare has its own fetch types; the wire format is the same.

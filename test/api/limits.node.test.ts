@@ -1,0 +1,4 @@
+import { nodeHarness } from '../harness/node.ts';
+import { limitsSuite } from './limits.suite.ts';
+
+limitsSuite(nodeHarness);

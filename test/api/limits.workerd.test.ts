@@ -1,0 +1,4 @@
+import { workerdHarness } from '../harness/workerd.ts';
+import { limitsSuite } from './limits.suite.ts';
+
+limitsSuite(workerdHarness);
