@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import type { MessageKey } from './i18n.ts';
 
 /** What a form field needs: the values typed so far and each field's error (a message key). */
@@ -5,6 +6,17 @@ export interface FormState<K extends string> {
   values: Record<string, string>;
   errors: Partial<Record<string, K | MessageKey>>;
 }
+/**
+ * The error of the last submission for a field, until the field changes (once hydrated): then it
+ * goes at once, message and red border, while other fields keep theirs. Keyed on the errors object,
+ * so the next submission's errors show again.
+ */
+function useFieldError<K extends string>(form: FormState<K>, name: string): [K | MessageKey | undefined, () => void] {
+  const [clearedFor, setClearedFor] = useState<object | undefined>(undefined);
+  const error = clearedFor === form.errors ? undefined : form.errors[name];
+  return [error, () => error && setClearedFor(form.errors)];
+}
+
 /** Any translator that knows the shared keys (checkout's, or the portal's which adds its own). */
 type Translate<K extends string> = (key: K | MessageKey) => string;
 
@@ -25,7 +37,7 @@ interface FieldProps<K extends string> {
 
 /** A labelled input whose error (if any) sits under it and is announced with it. */
 export function Field<K extends string>({ name, label, form, t, type = 'text', autocomplete, inputmode, optional = false, required = !optional, placeholder }: FieldProps<K>) {
-  const error = form.errors[name];
+  const [error, clear] = useFieldError(form, name);
   const id = `f-${name}`;
   return (
     <div class={`field field-${name}`}>
@@ -44,6 +56,7 @@ export function Field<K extends string>({ name, label, form, t, type = 'text', a
         required={required}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={error ? `${id}-error` : undefined}
+        onInput={clear}
       />
       {error && (
         <p class="error" id={`${id}-error`}>
@@ -55,12 +68,12 @@ export function Field<K extends string>({ name, label, form, t, type = 'text', a
 }
 
 export function CountrySelect<K extends string>({ form, t, countries }: { form: FormState<K>; t: Translate<K>; countries: { code: string; name: string }[] }) {
-  const error = form.errors.country;
+  const [error, clear] = useFieldError(form, 'country');
   const current = (form.values.country ?? '').toUpperCase();
   return (
     <div class="field field-country">
       <label for="f-country">{t('country')}</label>
-      <select id="f-country" name="country" required autocomplete="country" aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'f-country-error' : undefined}>
+      <select id="f-country" name="country" required autocomplete="country" aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'f-country-error' : undefined} onChange={clear}>
         <option value="">{t('choose_country')}</option>
         {countries.map((c) => (
           <option key={c.code} value={c.code} selected={c.code === current}>

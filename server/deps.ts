@@ -8,6 +8,11 @@ export interface Config {
   /** Where the Stripe SDK connects: tests point it at a local Stripe-protocol server. */
   readonly stripeApi?: { host: string; port: number; protocol: 'http' | 'https'; timeoutMs?: number };
   /**
+   * PBKDF2-SHA256 iterations for new password hashes (and for re-hashing weaker ones at login).
+   * The entry sets what its runtime allows: 600k on Node (OWASP), 100k on Workers (its cap and the default).
+   */
+  readonly passwordIterations?: number;
+  /**
    * PORTE_WEBHOOK_ALLOW_PRIVATE: webhooks may go to loopback/private/link-local addresses. Absent:
    * allowed only when `publicUrl` is itself on localhost (see webhooks/destination.ts).
    */

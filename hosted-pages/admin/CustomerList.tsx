@@ -7,6 +7,9 @@ export interface CustomerRowView {
   company: string | null;
   reference: string;
   paymentMethod: string;
+  /** The current subscription's offer name and status, when the customer has one. */
+  plan?: string;
+  status?: { label: string; tone: 'okb' | 'warn' | '' };
   greyListed: boolean;
   anonymized: boolean;
   created: string;
@@ -57,13 +60,15 @@ export function CustomerList({ view }: { view: CustomerListView }) {
         {view.rows.length === 0 ? (
           <p>{q ? t('no_results', { q }) : t('no_customers')}</p>
         ) : (
-          <table class="customers">
+          <table class="customers stack">
             <thead>
               <tr>
                 <th scope="col">{t('col_customer')}</th>
                 <th scope="col">{t('email')}</th>
                 <th scope="col">{t('company')}</th>
                 <th scope="col">{t('reference')}</th>
+                <th scope="col">{t('col_plan')}</th>
+                <th scope="col">{t('col_status')}</th>
                 <th scope="col">{t('payment_method')}</th>
                 <th scope="col">{t('created')}</th>
               </tr>
@@ -80,13 +85,17 @@ export function CustomerList({ view }: { view: CustomerListView }) {
                       </div>
                     )}
                   </td>
-                  <td>{r.email}</td>
-                  <td>{r.company}</td>
-                  <td class="mono">{r.reference}</td>
-                  <td>
+                  <td data-label={t('email')}>{r.email}</td>
+                  <td data-label={t('company')}>{r.company}</td>
+                  <td data-label={t('reference')}>
+                    <span class="ref" title={r.reference}>{r.reference}</span>
+                  </td>
+                  <td class="plan" data-label={t('col_plan')}>{r.plan ?? <span class="muted">{t('no_plan')}</span>}</td>
+                  <td class="status" data-label={t('col_status')}>{r.status && <span class={`badge ${r.status.tone}`.trim()}>{r.status.label}</span>}</td>
+                  <td data-label={t('payment_method')}>
                     <span class="badge">{r.paymentMethod}</span>
                   </td>
-                  <td>
+                  <td data-label={t('created')}>
                     <time dateTime={r.createdIso}>{r.created}</time>
                   </td>
                 </tr>

@@ -51,7 +51,8 @@ function Lines({ lines }: { lines: Line[] }) {
       {lines.map((l) => (
         <Fragment key={l.label}>
           <dt>{l.label}</dt>
-          <dd class={l.mono ? 'mono' : undefined}>{l.value || '—'}</dd>
+          {/* Ids and references are tokens: never broken across lines (cut with an ellipsis if too long). */}
+          <dd>{l.mono && l.value ? <span class="ref" title={l.value}>{l.value}</span> : l.value || '—'}</dd>
         </Fragment>
       ))}
     </dl>

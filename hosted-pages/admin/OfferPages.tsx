@@ -15,7 +15,7 @@ export function OfferList({ t, csrf, rows }: { t: AdminT; csrf: string; rows: Of
   if (rows.length === 0) return <p class="card">{t('no_offers')}</p>;
   return (
     <section class="card" aria-label={t('offers_title')}>
-      <table>
+      <table class="stack">
         <thead>
           <tr>
             <th scope="col">{t('offer_name')}</th>
@@ -31,8 +31,10 @@ export function OfferList({ t, csrf, rows }: { t: AdminT; csrf: string; rows: Of
               <td>
                 <a href={`/admin/offers/${o.id}/edit`}>{o.name}</a>
               </td>
-              <td class="mono">{o.reference}</td>
               <td>
+                <span class="ref" title={o.reference}>{o.reference}</span>
+              </td>
+              <td data-label={t('price')}>
                 {o.price}
                 {o.trial && <div class="small muted">{o.trial}</div>}
                 {o.setup && <div class="small muted">{o.setup}</div>}

@@ -35,7 +35,7 @@ export function SettingsPage({ view }: { view: SettingsView }) {
       <Section id="h-origins" title={t('origins')}>
         <form method="post" action="/admin/settings/origins" noValidate>
           <Csrf value={csrf} />
-          <Field name="origins" label={t('origins')} value={val.origins} hint={t('origins_help')} multiline {...common} />
+          <Field name="origins" label={t('origins')} hideLabel value={val.origins} hint={t('origins_help')} multiline {...common} />
           <button type="submit">{t('save')}</button>
         </form>
       </Section>
@@ -71,7 +71,7 @@ export function SettingsPage({ view }: { view: SettingsView }) {
         <p class="hint">{t('embed_secret_help')}</p>
         <details class="field">
           <summary>{t('reveal')}</summary>
-          <CopyField id="embed-secret" label={t('embed_secret')} value={view.embedSecret} t={t} />
+          <CopyField id="embed-secret" label={t('embed_secret')} hideLabel value={view.embedSecret} t={t} />
         </details>
         <Confirm id="roll-embed" summary={t('roll_embed')} text={t('roll_embed_text')} action="/admin/settings/embed-secret/roll" csrf={csrf} button={t('roll_secret_confirm')} />
       </Section>
@@ -82,6 +82,7 @@ export function SettingsPage({ view }: { view: SettingsView }) {
           <Radios
             name="gateway"
             legend={t('gateway')}
+            hideLegend
             value={val.gateway}
             options={[
               { value: 'test', label: t('gateway_test'), id: 'gw-test' },

@@ -33,7 +33,7 @@ export function TableList({ t, csrf, tables, offers, values, errors }: {
               {tables.map((table) => (
                 <tr key={table.reference}>
                   <td>
-                    <a href={`/admin/pricing-tables/${encodeURIComponent(table.reference)}`}>{table.reference}</a>
+                    <a class="ref" href={`/admin/pricing-tables/${encodeURIComponent(table.reference)}`}>{table.reference}</a>
                   </td>
                   <td>{table.offers.join(', ')}</td>
                   <td>{table.highlighted ?? '—'}</td>
@@ -92,7 +92,7 @@ export function TablePage({ view }: { view: TableView }) {
           {view.offers.map((o, i) => (
             <li key={o.reference}>
               <span>
-                {i + 1}. {o.name} <span class="mono small muted">{o.reference}</span>
+                {i + 1}. {o.name} <span class="ref small muted" title={o.reference}>{o.reference}</span>
                 {!o.visible && <span class="badge">{t('badge_hidden')}</span>}
                 {o.reference === view.highlighted && <span class="badge okb">{t('popular')}</span>}
               </span>

@@ -45,7 +45,8 @@ export function WebhookForm({ view }: { view: WebhookFormView }) {
         ) : (
           <>
             {' '}
-            <code class="muted small">{value}</code>
+            {/* Event names may break after a dot (on a phone), never inside a word. */}
+            <code class="muted small">{value.split('.').flatMap((part, i) => (i === 0 ? [part] : [<wbr key={i} />, `.${part}`]))}</code>
           </>
         )}
       </span>

@@ -13,7 +13,7 @@ a{color:var(--link)}
 .skip{position:absolute;left:-9999px;top:8px;z-index:20;background:#fff;color:var(--link);padding:8px 12px;border-radius:6px}
 .skip:focus{left:8px}
 .shell{display:grid;grid-template-columns:220px minmax(0,1fr);min-height:100vh}
-@media(max-width:760px){.shell{grid-template-columns:1fr}}
+@media(max-width:760px){.shell{grid-template-columns:minmax(0,1fr)}}
 .side{background:#1d2330;color:#f1f3f8;padding:16px 12px;display:flex;flex-direction:column;gap:16px}
 .brand{font-weight:700;font-size:1.05rem;margin:4px 8px}
 .merchant-name{margin:0 8px;font-size:.9rem;color:#c9cfdb}
@@ -22,6 +22,28 @@ a{color:var(--link)}
 .side a:hover{background:#2c3445}
 .side a[aria-current=page]{background:var(--accent);color:#fff;font-weight:600}
 .side :focus-visible{outline-color:#fff}
+.side-menu{display:flex;flex-direction:column;gap:16px;flex:1}
+.menu-toggle,.menu-button{display:none}
+@media(max-width:760px){
+.side{padding:10px 12px;gap:10px}
+.side-top{display:flex;justify-content:space-between;align-items:center;gap:12px}
+.menu-button{display:inline-block;margin:0;font-size:1rem;border:1px solid #c9cfdb;border-radius:8px;padding:6px 14px;cursor:pointer}
+.menu-button::before{content:"☰ " / ""}
+.menu-toggle{display:block;position:absolute;opacity:0;width:1px;height:1px;margin:0;pointer-events:none}
+.menu-toggle:focus-visible+.side-top .menu-button{outline:3px solid #fff;outline-offset:2px}
+.menu-toggle:checked+.side-top .menu-button{background:#2c3445}
+.menu-toggle:not(:checked)~.side-menu{display:none}
+.content{padding:16px}
+.shell{grid-template-rows:auto 1fr}
+}
+@media(max-width:640px){
+table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}
+table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)}
+table.stack tr{padding:10px 0;border-bottom:1px solid var(--line)}
+table.stack td{border:0;padding:2px 0}table.stack td:empty{display:none}
+dl.details{grid-template-columns:minmax(0,1fr);gap:0}dl.details dd{margin-bottom:8px}
+table.stack td[data-label]::before{content:attr(data-label);display:block;font-size:.8rem;font-weight:600;color:var(--muted)}
+}
 .side .foot{margin-top:auto;font-size:.85rem;color:#c9cfdb;padding:0 8px;display:flex;flex-direction:column;gap:8px}
 .side .foot button{background:none;border:1px solid #c9cfdb;color:#f1f3f8;padding:6px 10px}
 .lang{display:flex;gap:10px}.lang a{padding:0;display:inline;text-decoration:underline}
@@ -38,6 +60,7 @@ th{font-size:.85rem;color:var(--muted);font-weight:600}
 .badge{display:inline-block;border-radius:999px;padding:1px 9px;font-size:.8rem;font-weight:600;background:#eceef3;color:#3b4252;margin:2px 4px 2px 0;white-space:nowrap}
 .badge.dark{background:#3b4252;color:#fff}.badge.okb{background:#e6f4ea;color:var(--ok)}.badge.warn{background:#fdecea;color:var(--err)}
 .muted{color:var(--muted)}.small{font-size:.85rem}.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
+.ref{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;white-space:nowrap;overflow-wrap:normal;word-break:normal;display:inline-block;max-width:100%;overflow:hidden;text-overflow:ellipsis;vertical-align:bottom}
 .field{margin-bottom:14px}
 label,.label{display:block;font-weight:600;font-size:.9rem;margin-bottom:4px}
 input[type=text],input[type=email],input[type=password],input[type=search],input[type=url],input[type=number],input[type=tel],input:not([type]),select,textarea{width:100%;font:inherit;padding:9px 11px;border:1px solid #767f8e;border-radius:8px;background:#fff;color:inherit}
@@ -52,6 +75,7 @@ input[aria-invalid=true],select[aria-invalid=true],textarea[aria-invalid=true]{b
 @media(max-width:640px){.row,.row3{grid-template-columns:1fr}}
 fieldset{border:1px solid var(--line);border-radius:var(--radius);padding:14px 16px 4px;margin:0 0 16px;min-width:0}
 legend{font-weight:700;padding:0 6px}
+fieldset.bare{border:0;padding:0;margin:0 0 8px}
 .choice{display:flex;gap:8px;align-items:flex-start;margin:0 0 10px;font-weight:400;font-size:1rem}
 .choice input{margin-top:5px;width:auto}
 form:not(:has(#billing-auto:checked)) .cascade-auto,form:not(:has(#billing-manual:checked)) .cascade-manual,form:not(:has(#gw-stripe:checked)) .cascade-stripe,form:has(#f-events-all:checked) .event-types{display:none}

@@ -36,10 +36,10 @@ export function LangSwitch({ locale, hrefs, label }: { locale: AdminLocale; href
 }
 
 /** A value shown once (portal link, new secret key): selectable text, plus a copy button when scripts run. */
-export function CopyField({ id, label, value, t }: { id: string; label: string; value: string; t: AdminT }) {
+export function CopyField({ id, label, value, t, hideLabel }: { id: string; label: string; value: string; t: AdminT; hideLabel?: boolean }) {
   return (
     <div class="field">
-      <label for={id}>{label}</label>
+      <label for={id} class={hideLabel ? 'sr-only' : undefined}>{label}</label>
       <div class="copy-row">
         <input id={id} type="text" value={value} readOnly class="mono" spellcheck={false} />
         {/* Hidden until admin.js runs: without scripts, the text is selected and copied by hand. */}
@@ -74,31 +74,38 @@ export function Layout({ shell, title, children, heading }: { shell: Shell; titl
       <a class="skip" href="#main">{t('skip')}</a>
       <div class="shell">
         <header class="side">
-          <div>
-            <p class="brand">{t('app_name')}</p>
-            <p class="merchant-name">
-              {shell.merchant.name}
-              {shell.merchant.mode === 'test' && <span class="test-banner">{t('test_mode')}</span>}
-            </p>
+          {/* Phones: the menu folds behind this checkbox's label, which works without script. */}
+          <input type="checkbox" id="menu-toggle" class="menu-toggle" aria-controls="side-menu" />
+          <div class="side-top">
+            <div>
+              <p class="brand">{t('app_name')}</p>
+              <p class="merchant-name">
+                {shell.merchant.name}
+                {shell.merchant.mode === 'test' && <span class="test-banner">{t('test_mode')}</span>}
+              </p>
+            </div>
+            <label for="menu-toggle" class="menu-button">{t('menu')}</label>
           </div>
-          <nav aria-label={t('nav_label')}>
-            <ul>
-              {items
-                .filter((i) => !i.owner || shell.user.role === 'owner')
-                .map((i) => (
-                  <li key={i.key}>
-                    <a href={i.href} aria-current={nav === i.key ? 'page' : undefined}>{t(i.label)}</a>
-                  </li>
-                ))}
-            </ul>
-          </nav>
-          <div class="foot">
-            <LangSwitch locale={shell.locale} hrefs={shell.langHref} label={t('language')} />
-            <span>{t('signed_in_as', { email: shell.user.email })}</span>
-            <form method="post" action="/admin/logout">
-              <Csrf value={shell.csrf} />
-              <button type="submit">{t('logout')}</button>
-            </form>
+          <div class="side-menu" id="side-menu">
+            <nav aria-label={t('nav_label')}>
+              <ul>
+                {items
+                  .filter((i) => !i.owner || shell.user.role === 'owner')
+                  .map((i) => (
+                    <li key={i.key}>
+                      <a href={i.href} aria-current={nav === i.key ? 'page' : undefined}>{t(i.label)}</a>
+                    </li>
+                  ))}
+              </ul>
+            </nav>
+            <div class="foot">
+              <LangSwitch locale={shell.locale} hrefs={shell.langHref} label={t('language')} />
+              <span>{t('signed_in_as', { email: shell.user.email })}</span>
+              <form method="post" action="/admin/logout">
+                <Csrf value={shell.csrf} />
+                <button type="submit">{t('logout')}</button>
+              </form>
+            </div>
           </div>
         </header>
         <main id="main" class="content" tabIndex={-1}>
@@ -127,10 +134,12 @@ interface FieldProps {
   autocomplete?: string;
   inputmode?: 'numeric' | 'decimal' | 'email' | 'text' | 'url';
   multiline?: boolean;
+  /** The label only for assistive technology: when the section's heading right above already says it. */
+  hideLabel?: boolean;
 }
 
 /** A labelled input whose error sits right under it, tied by aria-describedby. */
-export function Field({ name, label, value, errors, t, type = 'text', hint, optional, required, autocomplete, inputmode, multiline }: FieldProps) {
+export function Field({ name, label, value, errors, t, type = 'text', hint, optional, required, autocomplete, inputmode, multiline, hideLabel }: FieldProps) {
   const id = `f-${name}`;
   const error = errors?.[name];
   const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
@@ -144,7 +153,7 @@ export function Field({ name, label, value, errors, t, type = 'text', hint, opti
   };
   return (
     <div class={`field field-${name}`}>
-      <label for={id}>
+      <label for={id} class={hideLabel ? 'sr-only' : undefined}>
         {label}
         {optional && <span class="muted"> ({t('optional')})</span>}
       </label>
@@ -182,9 +191,11 @@ export function SelectField({ name, label, value, options, errors, t, placeholde
 }
 
 /** A radio group in a fieldset: the legend names it, the error sits under the choices. */
-export function Radios({ name, legend, value, options, errors, t, idPrefix }: {
+export function Radios({ name, legend, value, options, errors, t, idPrefix, hideLegend }: {
   name: string;
   legend: string;
+  /** The legend only for assistive technology (the section's heading says it); the box goes too. */
+  hideLegend?: boolean;
   value?: string;
   options: { value: string; label: string; id?: string }[];
   errors?: Errors;
@@ -194,8 +205,8 @@ export function Radios({ name, legend, value, options, errors, t, idPrefix }: {
   const error = errors?.[name];
   const errorId = `f-${name}-error`;
   return (
-    <fieldset class={`field-${name}`} aria-describedby={error ? errorId : undefined}>
-      <legend>{legend}</legend>
+    <fieldset class={hideLegend ? `field-${name} bare` : `field-${name}`} aria-describedby={error ? errorId : undefined}>
+      <legend class={hideLegend ? 'sr-only' : undefined}>{legend}</legend>
       {options.map((o) => {
         const id = o.id ?? `${idPrefix ?? `f-${name}`}-${o.value}`;
         return (

@@ -5,7 +5,7 @@ import { LoginForm, type LoginView, SetPasswordForm, TeamPage } from '../../host
 import type { Errors } from '../../hosted-pages/admin/ui.tsx';
 import { emailSchema } from '../customers/schema.ts';
 import { UniqueViolation } from '../db/port.ts';
-import { hashPassword, sha256Hex } from '../lib/crypto.ts';
+import { hashPassword, PBKDF2_DEFAULT_ITERATIONS, sha256Hex } from '../lib/crypto.ts';
 import { newId, randomToken } from '../lib/ids.ts';
 import { type AC, type AdminEnv, clientIp, readForm } from './context.ts';
 import { formatDateTime } from './format.ts';
@@ -25,6 +25,16 @@ async function renderLogin(c: AC, view: Omit<LoginView, 't' | 'csrf'>, status: 2
   const t = tr(c);
   const csrf = await loginCsrfToken(c);
   return plain(c, { title: t('login_title'), status, body: <LoginForm view={{ ...view, t, csrf }} /> });
+}
+
+/** The runtime's password hashing cost (see Config.passwordIterations). */
+const passwordCost = (c: AC): number => c.var.deps.config.passwordIterations ?? PBKDF2_DEFAULT_ITERATIONS;
+
+/** "45 seconds", "2 minutes", "1 hour": how long to wait, rounded up. */
+function waitText(t: ReturnType<typeof tr>, seconds: number): string {
+  if (seconds < 90) return t('wait_seconds', { n: seconds });
+  if (seconds < 5400) return t('wait_minutes', { n: Math.ceil(seconds / 60) });
+  return t('wait_hours', { n: Math.ceil(seconds / 3600) });
 }
 
 export const forbidden = (c: AC) => message(c, 'forbidden_title', 'forbidden_body', 403);
@@ -52,19 +62,19 @@ export function publicAuthRoutes(admin: Hono<AdminEnv>): void {
     const email = form.text('email');
     const next = safeNext(form.text('next'));
     const { db, clock } = c.var.deps;
-    const outcome = await attemptLogin(db, clock, email, form.all('password')[0] ?? '', clientIp(c));
+    const outcome = await attemptLogin(db, clock, { email, password: form.all('password')[0] ?? '', ip: clientIp(c), iterations: passwordCost(c) });
     if (outcome.kind === 'ok') {
       await startSession(c, outcome.user);
       deleteCookie(c, LOGIN_COOKIE, cookieOptions(c));
       return c.redirect(next, 303);
     }
-    if (outcome.kind === 'locked') {
-      const seconds = Math.max(1, Math.ceil((outcome.until.getTime() - clock().getTime()) / 1000));
-      c.header('Retry-After', String(seconds));
-      const time = formatDateTime(c.var.locale, outcome.until.toISOString());
-      return renderLogin(c, { email, next, notice: { kind: 'error', text: t('login_locked', { time, minutes: Math.ceil(seconds / 60) }) } }, 429);
-    }
-    return renderLogin(c, { email, next, notice: { kind: 'error', text: t('login_wrong') } }, 401);
+    if (!outcome.retryAt) return renderLogin(c, { email, next, notice: { kind: 'error', text: t('login_wrong') } }, 401);
+    // 429 + Retry-After whenever the next try must wait, saying how long in words too.
+    const seconds = Math.max(1, Math.ceil((outcome.retryAt.getTime() - clock().getTime()) / 1000));
+    c.header('Retry-After', String(seconds));
+    const vars = { wait: waitText(t, seconds), time: formatDateTime(c.var.locale, outcome.retryAt.toISOString()) };
+    const text = outcome.kind === 'wrong' ? `${t('login_wrong')} ${t('login_wait', vars)}` : t('login_throttled', vars);
+    return renderLogin(c, { email, next, notice: { kind: 'error', text } }, 429);
   });
 
   admin.get('/invite/:token', async (c) => {
@@ -89,7 +99,7 @@ export function publicAuthRoutes(admin: Hono<AdminEnv>): void {
     if (password.length < MIN_PASSWORD || password.length > 200) errors.password = 'password_short';
     else if (password !== (form.all('password_confirm')[0] ?? '')) errors.password_confirm = 'password_mismatch';
     if (Object.keys(errors).length > 0) return renderInvite(c, token, user.email, errors, 400);
-    const [updated] = await db.batch(repo.acceptInvitation(tokenHash, user.id, await hashPassword(password), clock().toISOString()));
+    const [updated] = await db.batch(repo.acceptInvitation(tokenHash, user.id, await hashPassword(password, passwordCost(c)), clock().toISOString()));
     if (!updated || updated.changes === 0) return message(c, 'invite_invalid_title', 'invite_invalid_body', 410);
     await startSession(c, user);
     deleteCookie(c, LOGIN_COOKIE, cookieOptions(c));

@@ -7,11 +7,12 @@ import type { Errors } from '../../hosted-pages/admin/ui.tsx';
 import { customerRepository } from '../customers/repository.ts';
 import { customerService } from '../customers/service.ts';
 import { ApiError } from '../http/errors.ts';
+import { subscriptionRepository } from '../subscriptions/repository.ts';
 import { countryOptions } from '../lib/countries.ts';
 import { type AC, type AdminEnv, readForm } from './context.ts';
 import { customerPageView } from './customer-view.ts';
 import { displayName, parseCustomerForm, type Values, valuesOf } from './customer-form.ts';
-import { formatDate, paymentLabel } from './format.ts';
+import { formatDate, paymentLabel, subscriptionStatus } from './format.ts';
 import { portalLinkFlash } from './portal.ts';
 import { message, page, tr } from './render.tsx';
 import { setFlash } from './session.ts';
@@ -56,6 +57,7 @@ export function customerRoutes(admin: Hono<AdminEnv>): void {
     const cursor = after ? await customerRepository(c.var.deps.db).byId(merchantId, after) : undefined;
     const rows = await service(c).list(merchantId, { limit: PAGE_SIZE + 1, afterSeq: cursor?.seq, query: q || undefined });
     const shown = rows.slice(0, PAGE_SIZE);
+    const plans = await subscriptionRepository(c.var.deps.db).currentForCustomers(merchantId, shown.map((r) => r.id));
     const href = (extra: Record<string, string>) => {
       const params = new URLSearchParams({ ...(q ? { q } : {}), ...extra });
       const s = params.toString();
@@ -72,6 +74,8 @@ export function customerRoutes(admin: Hono<AdminEnv>): void {
         company: r.company,
         reference: r.reference,
         paymentMethod: paymentLabel(t, r.paymentMethod),
+        plan: plans.get(r.id)?.offerName,
+        status: subscriptionStatus(t, plans.get(r.id)?.status),
         greyListed: r.greyListed,
         anonymized: r.status === 'anonymized',
         created: formatDate(c.var.locale, r.createdAt),

@@ -2,6 +2,7 @@ import type { AdminLocale, AdminT } from '../../hosted-pages/admin/i18n.ts';
 import { formatMoney } from '../../hosted-pages/format.ts';
 import type { PaymentMethod } from '../customers/schema.ts';
 import type { Interval } from '../offers/schema.ts';
+import type { Subscription } from '../subscriptions/repository.ts';
 
 // Times are shown in UTC and say so: the server cannot know each merchant's own time zone.
 export const formatDate = (locale: AdminLocale, iso: string): string =>
@@ -26,4 +27,10 @@ export function paymentLabel(t: AdminT, pm: PaymentMethod, detailed = false): st
 export function priceText(t: AdminT, locale: AdminLocale, amount: number, currency: string, interval: Interval, count: number): string {
   const money = formatMoney(amount, currency, locale);
   return count === 1 ? `${money} ${t(`per_${interval}`)}` : `${money} ${t('every_n', { n: count, unit: t(`unit_${interval}`) })}`;
+}
+
+/** A subscription's status in words, with the badge tone the list shows it in. */
+export function subscriptionStatus(t: AdminT, status: Subscription['status'] | undefined): { label: string; tone: 'okb' | 'warn' | '' } | undefined {
+  if (!status) return undefined;
+  return { label: t(`sub_${status}`), tone: status === 'active' || status === 'trialing' ? 'okb' : status === 'canceled' ? '' : 'warn' };
 }

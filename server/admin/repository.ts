@@ -86,26 +86,9 @@ export function adminRepository(db: Database) {
     setFlash: (tokenHash: string, flash: string | null) =>
       db.run('UPDATE admin_sessions SET flash = ? WHERE token_hash = ?', [flash, tokenHash]),
 
-    /** Failed tries for this email (since its last success) or from this IP, newest first, within the window. */
-    async recentFailures(email: string, ip: string, since: string): Promise<{ byEmail: string[]; byIp: string[] }> {
-      const byEmail = await db.all<{ created_at: string }>(
-        `SELECT created_at FROM admin_login_attempts
-         WHERE email = ? AND succeeded = 0 AND created_at > ?
-           AND created_at > COALESCE((SELECT MAX(created_at) FROM admin_login_attempts WHERE email = ? AND succeeded = 1), '')
-         ORDER BY created_at DESC LIMIT 50`,
-        [email, since, email],
-      );
-      const byIp = await db.all<{ created_at: string }>(
-        'SELECT created_at FROM admin_login_attempts WHERE ip = ? AND succeeded = 0 AND created_at > ? ORDER BY created_at DESC LIMIT 50',
-        [ip, since],
-      );
-      return { byEmail: byEmail.map((r) => r.created_at), byIp: byIp.map((r) => r.created_at) };
-    },
-    recordAttempt(email: string, ip: string, succeeded: boolean, at: string): Statement {
-      return sql('INSERT INTO admin_login_attempts (email, ip, succeeded, created_at) VALUES (?, ?, ?, ?)', email, ip, succeeded ? 1 : 0, at);
-    },
-    purgeAttempts(before: string): Statement {
-      return sql('DELETE FROM admin_login_attempts WHERE created_at < ?', before);
+    /** A stronger hash of the same password, only if the stored one is still the one that was checked. */
+    replacePasswordHash(userId: string, oldHash: string, newHash: string): Statement {
+      return sql('UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?', newHash, userId, oldHash);
     },
 
     insertInvitation(i: { tokenHash: string; merchantId: string; userId: string; invitedBy: string; createdAt: string; expiresAt: string }): Statement {

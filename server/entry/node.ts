@@ -31,7 +31,8 @@ const stripe = { secretKey: process.env.STRIPE_SECRET_KEY, publishableKey: proce
 const deps: Deps = {
   db: betterSqliteDatabase(sqlite),
   clock: systemClock,
-  config: { publicUrl, stripe, webhookAllowPrivate: flag(process.env.PORTE_WEBHOOK_ALLOW_PRIVATE), recoveryMs },
+  // passwordIterations: OWASP's PBKDF2-SHA256 cost; Node's WebCrypto has no cap (Workers' entry stays at 100k).
+  config: { publicUrl, stripe, webhookAllowPrivate: flag(process.env.PORTE_WEBHOOK_ALLOW_PRIVATE), recoveryMs, passwordIterations: 600_000 },
   egress: nodeEgress,
   // PORTE_LOG=0 silences request logs (errors are still printed).
   log: process.env.PORTE_LOG === '0' ? undefined : jsonLogger,

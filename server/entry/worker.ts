@@ -35,6 +35,8 @@ function setup(env: Env, origin: string) {
       stripe,
       webhookAllowPrivate: allow === undefined || allow === '' ? undefined : allow === '1' || allow === 'true',
       recoveryMs: env.PORTE_RECOVERY_MS ? Number(env.PORTE_RECOVERY_MS) : undefined,
+      // Workers' WebCrypto refuses PBKDF2 above 100k iterations.
+      passwordIterations: 100_000,
     };
     const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config, log: env.PORTE_LOG === '0' ? undefined : jsonLogger };
     const seeded =

@@ -29,10 +29,17 @@ export function safeEqual(a: string, b: string): boolean {
 }
 
 /**
- * PBKDF2-SHA256 through WebCrypto: slow on purpose, and available on Workers where scrypt/argon2
- * are not. Format: pbkdf2$<iterations>$<salt hex>$<hash hex>.
+ * Passwords: PBKDF2-SHA256 through WebCrypto, slow on purpose and available on Workers where
+ * scrypt/argon2 are not. Stored as `pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>`, so the cost
+ * can rise without breaking old hashes: the older `pbkdf2$…` format (SHA-256 as well) still verifies.
+ * The cost is the runtime's to choose (Config.passwordIterations): OWASP asks 600k for
+ * PBKDF2-SHA256, Node gives it; Workers refuses more than 100k, which is also the default here.
  */
-const PBKDF2_ITERATIONS = 100_000; // Workers caps PBKDF2 at 100k iterations.
+export const PBKDF2_DEFAULT_ITERATIONS = 100_000;
+const SCHEME = 'pbkdf2-sha256';
+const LEGACY_SCHEME = 'pbkdf2';
+// A stored value is ours, but a tampered database must not turn a login into a CPU sink.
+const MAX_ITERATIONS = 10_000_000;
 
 async function pbkdf2(password: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<string> {
   const key = await crypto.subtle.importKey('raw', encoder.encode(password), 'PBKDF2', false, ['deriveBits']);
@@ -40,15 +47,36 @@ async function pbkdf2(password: string, salt: Uint8Array<ArrayBuffer>, iteration
   return toHex(bits);
 }
 
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, iterations = PBKDF2_DEFAULT_ITERATIONS): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(16));
-  const saltHex = toHex(salt.buffer);
-  return `pbkdf2$${PBKDF2_ITERATIONS}$${saltHex}$${await pbkdf2(password, salt, PBKDF2_ITERATIONS)}`;
+  return `${SCHEME}$${iterations}$${toHex(salt.buffer)}$${await pbkdf2(password, salt, iterations)}`;
+}
+
+interface ParsedHash {
+  scheme: string;
+  iterations: number;
+  salt: Uint8Array<ArrayBuffer>;
+  hash: string;
+}
+
+function parseHash(stored: string): ParsedHash | undefined {
+  const [scheme = '', iterations = '', saltHex = '', hash = '', ...rest] = stored.split('$');
+  const count = Number(iterations);
+  if ((scheme !== SCHEME && scheme !== LEGACY_SCHEME) || rest.length > 0) return undefined;
+  if (!Number.isSafeInteger(count) || count < 1 || count > MAX_ITERATIONS) return undefined;
+  if (!/^(?:[0-9a-f]{2})+$/.test(saltHex) || !/^[0-9a-f]{64}$/.test(hash)) return undefined;
+  const salt = new Uint8Array(saltHex.match(/../g)?.map((h) => Number.parseInt(h, 16)) ?? []);
+  return { scheme, iterations: count, salt, hash };
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, iterations, saltHex, hash] = stored.split('$');
-  if (scheme !== 'pbkdf2' || !iterations || !saltHex || !hash) return false;
-  const salt = new Uint8Array(saltHex.match(/../g)?.map((h) => Number.parseInt(h, 16)) ?? []);
-  return safeEqual(await pbkdf2(password, salt, Number(iterations)), hash);
+  const parsed = parseHash(stored);
+  if (!parsed) return false;
+  return safeEqual(await pbkdf2(password, parsed.salt, parsed.iterations), parsed.hash);
+}
+
+/** True when a hash that just verified should be stored again: an older format or a lower cost. */
+export function passwordNeedsRehash(stored: string, iterations: number): boolean {
+  const parsed = parseHash(stored);
+  return parsed !== undefined && (parsed.scheme !== SCHEME || parsed.iterations < iterations);
 }

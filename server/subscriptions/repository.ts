@@ -93,6 +93,22 @@ export function subscriptionRepository(db: Database) {
       params.push(opts.limit);
       return (await db.all<Row>(`SELECT * FROM subscriptions WHERE ${where} ORDER BY seq DESC LIMIT ?`, params)).map(fromRow);
     },
+    /**
+     * Each listed customer's current subscription (a live one before a canceled one, then the
+     * newest) with its offer's name: one query for a whole page of the back-office list.
+     */
+    async currentForCustomers(merchantId: string, customerIds: readonly string[]): Promise<Map<string, { status: Subscription['status']; offerName: string }>> {
+      const current = new Map<string, { status: Subscription['status']; offerName: string }>();
+      if (customerIds.length === 0) return current;
+      const rows = await db.all<{ customer_id: string; status: Subscription['status']; offer_name: string }>(
+        `SELECT s.customer_id, s.status, o.name AS offer_name FROM subscriptions s JOIN offers o ON o.id = s.offer_id
+         WHERE s.merchant_id = ? AND s.customer_id IN (${customerIds.map(() => '?').join(', ')})
+         ORDER BY s.status = 'canceled', s.seq DESC`,
+        [merchantId, ...customerIds],
+      );
+      for (const r of rows) if (!current.has(r.customer_id)) current.set(r.customer_id, { status: r.status, offerName: r.offer_name });
+      return current;
+    },
     insert(s: Subscription): Statement {
       return sql(
         `INSERT INTO subscriptions (id, merchant_id, customer_id, offer_id, status, current_period_start,

@@ -1,17 +1,27 @@
 // The back-office on both runtimes (Node + SQLite, workerd + D1): "same routes, same behaviour".
 // Through the app's own request function, as a browser would post its forms.
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, type Harness, type HarnessFactory, type TestMerchant } from '../harness/types.ts';
+import { CARDS, card, formFields, openCheckout, postCheckout } from './checkout.suite.ts';
 
 const ORIGIN = 'http://porte.test';
 
-class Agent {
+export class Agent {
   private cookies = new Map<string, string>();
-  constructor(private readonly h: Harness) {}
+  /** `ip`: the client address, as each runtime's entry would set it (from the socket, or CF-Connecting-IP on Workers). */
+  constructor(
+    private readonly h: Harness,
+    private readonly ip?: string,
+  ) {}
 
   /** GET without a form; POST with one (an array value repeats the field, as checkboxes do). */
   async send(path: string, form?: Record<string, string | string[]>): Promise<Response> {
     const headers = new Headers();
+    if (this.ip) {
+      headers.set('x-porte-client-ip', this.ip);
+      headers.set('CF-Connecting-IP', this.ip);
+    }
     if (this.cookies.size > 0) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     if (form) {
       headers.set('Content-Type', 'application/x-www-form-urlencoded');
@@ -30,7 +40,14 @@ class Agent {
   async token(path: string): Promise<string> {
     return /name="_csrf" value="([^"]+)"/.exec(await (await this.send(path)).text())?.[1] ?? '';
   }
+
+  async login(email: string, password: string, _csrf?: string): Promise<Response> {
+    return this.send('/admin/login', { _csrf: _csrf ?? (await this.token('/admin/login')), email, password });
+  }
 }
+
+export const PASSWORD = 'correct horse battery staple';
+export const WRONG = 'Email or password is incorrect.';
 
 /** A back-office session for the merchant's owner (every test merchant has one, with this password). */
 async function signIn(h: Harness, m: TestMerchant): Promise<Agent> {
@@ -51,7 +68,7 @@ export function adminSuite(factory: HarnessFactory): void {
       h = await factory();
       m = await h.merchant();
       agent = await signIn(h, m);
-    }, 60_000);
+    }, 120_000); // workerd: wrangler migrations + Miniflare start take ~45 s on a loaded 2-core machine
     afterAll(() => h?.close());
 
     it('creates a customer from the form, shows it in the list and gives a portal link; the API agrees', async () => {
@@ -94,6 +111,30 @@ export function adminSuite(factory: HarnessFactory): void {
       expect(await (await agent.send(`/admin/customers/${id}`)).text()).toContain('Changes saved.');
     });
 
+    it("the subscribers list shows each customer's plan (current offer) and its status", async () => {
+      const shop = await h.merchant();
+      const owner = await signIn(h, shop);
+      const api = client(h, shop.secretKey);
+      expect((await api('POST', '/v1/offers', { reference: 'gold-monthly', name: 'Gold plan', currency: 'EUR', recurring: { amount: 1900, interval: 'month' }, trial: { days: 7 } })).status).toBe(201);
+      const session = (await api('POST', '/v1/checkout_sessions', { offer: 'gold-monthly', success_url: 'http://localhost:3000/ok', cancel_url: 'http://localhost:3000/back' })).body;
+      const { csrf } = await openCheckout(h, session.id);
+      expect((await postCheckout(h, `/checkout/${session.id}`, { csrf, ...formFields('subscriber@example.com', card(CARDS.ok)) })).status).toBe(303);
+      expect((await api('POST', '/v1/customers', { email: 'browser@example.com', last_name: 'Browser' })).status).toBe(201);
+
+      const html = await (await owner.send('/admin/customers')).text();
+      const head = /<thead>([\s\S]*?)<\/thead>/.exec(html)?.[1] ?? '';
+      expect(head).toMatch(/<th scope="col">Plan<\/th><th scope="col">Status<\/th>/);
+      const row = (email: string) => new RegExp(`<tr[^>]*data-customer="cus_\\w+">(?:(?!</tr>)[\\s\\S])*${email.replace('.', '\\.')}(?:(?!</tr>)[\\s\\S])*</tr>`).exec(html)?.[0] ?? '';
+      const subscriber = row('subscriber@example.com');
+      expect(subscriber).toContain('<td class="plan" data-label="Plan">Gold plan</td>');
+      expect(subscriber).toContain('<td class="status" data-label="Status"><span class="badge okb">Trial</span></td>');
+      expect(row('browser@example.com')).toContain('<td class="plan" data-label="Plan"><span class="muted">None</span></td><td class="status" data-label="Status"></td>');
+      // In French too.
+      const fr = await (await owner.send('/admin/customers?locale=fr')).text();
+      expect(fr).toContain('<th scope="col">Formule</th><th scope="col">Statut</th>');
+      expect(fr).toContain(`<span class="badge okb">À l'essai</span>`);
+    });
+
     it('creates an offer and a pricing table from their forms, and rolls the embed secret', async () => {
       let _csrf = await agent.token('/admin/offers/new');
       const offer = { _csrf, name: 'Solo', reference: 'solo', currency: 'EUR', recurring_amount: '12,50', interval: 'year', interval_count: '1', amount_upfront: '', trial_days: '0', trial_amount: '', features: 'One\nTwo', visible: '1' };
@@ -114,6 +155,18 @@ export function adminSuite(factory: HarnessFactory): void {
       const after = /id="embed-secret" type="text" value="([^"]+)"/.exec(await (await agent.send('/admin/settings')).text())?.[1];
       expect(after).toMatch(/^porte_es_/);
       expect(after).not.toBe(before);
+    });
+
+    it('settings name each section once: no visible label or legend repeats the heading above it', async () => {
+      const html = await (await agent.send('/admin/settings')).text();
+      const headings = [...html.matchAll(/<h2 id="h-[\w-]+">([^<]+)<\/h2>/g)].map((m) => m[1] ?? '');
+      expect(headings).toEqual(expect.arrayContaining(['Allowed origins', 'Embed secret', 'Payment gateway']));
+      for (const heading of headings) {
+        const visible = [...html.matchAll(/<(label|legend)([^>]*)>([^<]*)</g)].filter((m) => (m[3] ?? '').trim() === heading && !(m[2] ?? '').includes('sr-only'));
+        expect(visible.map((m) => m[0]), heading).toEqual([]);
+      }
+      // Still labelled for screen readers.
+      expect(html).toMatch(/<label for="f-origins" class="sr-only">Allowed origins<\/label>/);
     });
 
     it('rolls the secret key in one batch: the old one stops working, the new one works', async () => {
@@ -222,6 +275,68 @@ export function adminSuite(factory: HarnessFactory): void {
       expect((await member.send('/admin/settings/webhooks/new')).status).toBe(403);
       expect((await member.send('/admin/settings/webhooks', { _csrf: csrf, url: 'https://member.example/hook', events: ['*'] })).status).toBe(403);
       expect((await new Agent(h).send(link)).status).toBe(410);
+    });
+
+    it("a stranger's burst of 20 wrong passwords: at most 5 are checked, the rest wait (429); the owner elsewhere is not blocked", async () => {
+      const owner = await h.merchant();
+      const email = `${owner.slug}@example.com`;
+      const stranger = new Agent(h, '203.0.113.7');
+      const _csrf = await stranger.token('/admin/login');
+      const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => stranger.login(email, `guess-${i}`, _csrf)));
+      const answers = await Promise.all(burst.map(async (r) => ({ status: r.status, retryAfter: Number(r.headers.get('retry-after')), text: await r.text() })));
+      // Every answer says whether the password was looked at: "incorrect" only when it was.
+      expect(answers.filter((a) => a.text.includes(WRONG)).length).toBeLessThanOrEqual(5);
+      const refused = answers.filter((a) => !a.text.includes(WRONG));
+      expect(refused.length).toBeGreaterThanOrEqual(15);
+      for (const a of refused) {
+        expect(a.status).toBe(429);
+        expect(a.retryAfter).toBeGreaterThan(0);
+        expect(a.text).toContain('Too many failed attempts from your connection');
+      }
+      // Even the right password is not looked at from that address now.
+      const right = await stranger.login(email, PASSWORD);
+      expect(right.status).toBe(429);
+      expect(right.headers.get('location')).toBeNull();
+      // The owner, from their own address, signs in at once.
+      expect((await new Agent(h, '198.51.100.20').login(email, PASSWORD)).headers.get('location')).toBe('/admin/customers');
+    });
+
+    it('one address trying password after password on many emails is slowed down too; other addresses are not', async () => {
+      const agent = new Agent(h, '203.0.113.99');
+      const _csrf = await agent.token('/admin/login');
+      const statuses: number[] = [];
+      for (let i = 0; i < 30 && !statuses.includes(429); i++) statuses.push((await agent.login(`nobody-${i}@example.com`, 'guess', _csrf)).status);
+      expect(statuses).toContain(429);
+      expect(statuses.filter((s) => s === 401).length).toBeGreaterThanOrEqual(5);
+      const again = await agent.login('yet-another@example.com', 'guess', _csrf);
+      expect(again.status).toBe(429);
+      expect(await again.text()).not.toContain(WRONG);
+      expect((await new Agent(h, '198.51.100.21').login('yet-another@example.com', 'guess')).status).toBe(401);
+    });
+
+    it('a password stored in the old format still signs in, and is stored again in the versioned format at the runtime cost', async () => {
+      const sql = h.sql;
+      if (!sql) throw new Error('the harness must expose its database');
+      const member = await h.merchant();
+      const email = `${member.slug}@example.com`;
+      // The format every install wrote before: pbkdf2$<iterations>$<salt hex>$<hash hex>, at 100k.
+      const salt = randomBytes(16);
+      const legacy = `pbkdf2$100000$${salt.toString('hex')}$${pbkdf2Sync(PASSWORD, salt, 100_000, 32, 'sha256').toString('hex')}`;
+      await sql('UPDATE users SET password_hash = ? WHERE email = ?', [legacy, email]);
+      expect((await new Agent(h, '192.0.2.50').login(email, 'not it')).status).toBe(401);
+      expect((await sql<{ password_hash: string }>('SELECT password_hash FROM users WHERE email = ?', [email]))[0]?.password_hash).toBe(legacy);
+
+      expect((await new Agent(h, '192.0.2.50').login(email, PASSWORD)).headers.get('location')).toBe('/admin/customers');
+      const stored = (await sql<{ password_hash: string }>('SELECT password_hash FROM users WHERE email = ?', [email]))[0]?.password_hash ?? '';
+      const [scheme, iterations, saltHex, hash] = stored.split('$');
+      // OWASP's 600k for PBKDF2-SHA256 where the runtime allows it; Workers refuses more than 100k.
+      expect(scheme).toBe('pbkdf2-sha256');
+      expect(Number(iterations)).toBe(h.runtime === 'node' ? 600_000 : 100_000);
+      expect(saltHex).not.toBe(salt.toString('hex'));
+      expect(pbkdf2Sync(PASSWORD, Buffer.from(saltHex ?? '', 'hex'), Number(iterations), 32, 'sha256').toString('hex')).toBe(hash);
+      // The upgraded hash signs in, and is not rewritten again.
+      expect((await new Agent(h, '192.0.2.51').login(email, PASSWORD)).headers.get('location')).toBe('/admin/customers');
+      expect((await sql<{ password_hash: string }>('SELECT password_hash FROM users WHERE email = ?', [email]))[0]?.password_hash).toBe(stored);
     });
   });
 }

@@ -107,7 +107,7 @@ export function portalSuite(factory: HarnessFactory): void {
       shows(page.html, 'Trial ends');
       shows(page.html, 'Visa •••• 4242');
       shows(page.html, 'Cancel subscription');
-      expect(fieldLabels(page.html)).toEqual(['Card number', 'Expiry', 'CVC', 'IBAN', 'Address', 'Address line 2', 'Postal code', 'City', 'Region', 'Country', 'Phone', 'Tax ID']);
+      expect(fieldLabels(page.html)).toEqual(['Card number', 'Expiry', 'CVC', 'IBAN', 'Address', 'Address line 2', 'Postal code', 'City', 'Region or state', 'Country', 'Phone', 'VAT number']);
       shows(page.html, 'value="12 rue de la Paix"');
       shows(page.html, /<option value="FR" selected/);
       expect(page.csrf('payment_method')).toMatch(/^[\w-]{43}$/);
@@ -123,7 +123,7 @@ export function portalSuite(factory: HarnessFactory): void {
         const page = await openPortal(h, url, init);
         shows(page.html, '<html lang="fr">');
         shows(page.html, 'Votre compte');
-        expect(fieldLabels(page.html)).toEqual(['Numéro de carte', 'Expiration', 'CVC', 'IBAN', 'Adresse', "Complément d'adresse", 'Code postal', 'Ville', 'Région', 'Pays', 'Téléphone', 'Numéro de TVA']);
+        expect(fieldLabels(page.html)).toEqual(['Numéro de carte', 'Expiration', 'CVC', 'IBAN', 'Adresse', "Complément d'adresse", 'Code postal', 'Ville', 'Région ou État', 'Pays', 'Téléphone', 'Numéro de TVA']);
         shows(page.html, '>France</option>');
       }
       shows((await openPortal(h, `${fr}?locale=en`)).html, '<html lang="en">');

@@ -112,8 +112,9 @@ describe('webhook delivery from the outbox', () => {
       await deliverDue(h.deps.db, clock, deliveryOptions(h.deps));
       expect(await hook.waitFor([...hook.events.keys()], Date.now() + 5000)).toEqual([]);
       const [event] = hook.events.values();
+      if (!event) throw new Error('no event delivered');
       expect(event).toMatchObject({ type: 'customer.created', timestamp: happened.toISOString() });
-      expect((event?.data as { id: string }).id).toBe(customer.body.id);
+      expect((event.data as { id: string }).id).toBe(customer.body.id);
     } finally {
       await hook.close();
     }

@@ -54,15 +54,15 @@ export class AdminFixture {
     return page;
   }
 
-  async context(locale = 'en-US'): Promise<BrowserContext> {
-    const context = await this.browser.newContext({ locale, viewport: { width: 1200, height: 900 } });
+  async context(locale = 'en-US', options: { viewport?: { width: number; height: number }; javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
+    const context = await this.browser.newContext({ locale, viewport: options.viewport ?? { width: 1200, height: 900 }, javaScriptEnabled: options.javaScriptEnabled ?? true });
     this.contexts.push(context);
     return context;
   }
 
   /** A fresh browser profile, signed in as the demo owner through the login form; lands on Subscribers. */
-  async signedIn(locale = 'en-US'): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await this.context(locale);
+  async signedIn(locale = 'en-US', options: Parameters<AdminFixture['context']>[1] = {}): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await this.context(locale, options);
     const page = await this.page(context);
     await page.goto(`${this.url}/admin`);
     const fr = locale.startsWith('fr');

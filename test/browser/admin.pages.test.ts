@@ -54,7 +54,7 @@ describe('back-office pages in Chromium', () => {
         await page.goto(`${f.url}/admin/${path}`);
         await scan(page, `admin-${name}-${lang}`);
       }
-    });
+    }, 90_000); // 16 pages under axe-core: over 30 s on a loaded 2-core machine
   }
 
   it('the language switcher changes the language and remembers it', async () => {

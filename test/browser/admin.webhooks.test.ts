@@ -153,9 +153,15 @@ describe('back-office webhook endpoints in Chromium', () => {
     expect(await page.getByRole('status').textContent()).toBe(`Webhook endpoint ${receiver.url}/flow deleted.`);
     expect(await page.locator(`tr[data-webhook="${id}"]`).count()).toBe(0);
     expect((await f.api('GET', `/v1/webhook_endpoints/${id}`)).status).toBe(404);
-    await f.api('POST', '/v1/customers', { email: unique('after-delete') });
-    await new Promise((r) => setTimeout(r, 1000));
+    // "Nothing more" is checked only once the delivery loop has demonstrably handled the event: an
+    // endpoint still listening (the witness) has received it, and the next event after it too.
+    const { body: witness } = await f.api('POST', '/v1/webhook_endpoints', { url: `${receiver.url}/witness`, events: ['customer.created'] });
+    for (const tag of ['after-delete', 'after-delete-next']) {
+      const { body: later } = await f.api('POST', '/v1/customers', { email: unique(tag) });
+      await until(`the witness receiving ${tag}`, () => receiver.at('/witness').find((r) => r.body.includes(later.id)));
+    }
     expect(receiver.at('/flow')).toHaveLength(2);
+    expect((await f.api('DELETE', `/v1/webhook_endpoints/${witness.id}`)).status).toBe(200);
   });
 
   for (const [locale, lang] of [['en-US', 'en'], ['fr-FR', 'fr']] as const) {

@@ -90,7 +90,7 @@ describe('customer portal in Chromium', () => {
     await page.getByLabel('Postal code', { exact: true }).fill('1050');
     await page.getByLabel('City', { exact: true }).fill('Ixelles');
     await page.getByLabel('Country', { exact: true }).selectOption({ label: 'Belgium' });
-    await page.getByLabel('Tax ID (optional)').fill('BE0123456789');
+    await page.getByLabel('VAT number (optional)').fill('BE0123456789');
     await page.getByRole('button', { name: 'Save billing address' }).click();
     await expect.poll(() => notice(page)).toBe('Your billing address has been updated.');
     expect(await page.getByLabel('City', { exact: true }).inputValue()).toBe('Ixelles');

@@ -8,7 +8,7 @@ import { migrateNode } from '../../server/db/migrate-node.ts';
 import type { Deps } from '../../server/deps.ts';
 import { createMerchant } from '../../server/merchants/service.ts';
 import { randomToken } from '../../server/lib/ids.ts';
-import type { Harness } from './types.ts';
+import { type Harness, returnsRows } from './types.ts';
 
 export const migrationsDir = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -25,7 +25,11 @@ export async function nodeHarness(overrides: Partial<Deps> = {}): Promise<Harnes
     deps,
     file,
     request: async (path, init) => app.request(path, init),
-    sql: (query, params = []) => deps.db.all(query, params),
+    async sql<T>(query: string, params: (string | number | null)[] = []): Promise<T[]> {
+      if (returnsRows(query)) return deps.db.all<T>(query, params);
+      await deps.db.run(query, params);
+      return [];
+    },
     async merchant(options = {}) {
       const slug = `m-${randomToken(8).toLowerCase()}`;
       const created = await createMerchant(deps.db, deps.clock, {

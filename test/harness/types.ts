@@ -14,11 +14,17 @@ export interface Harness {
   /** A fresh merchant with its keys (test mode unless told otherwise). */
   merchant(options?: { mode?: 'test' | 'live' }): Promise<TestMerchant>;
   close(): Promise<void>;
+  /**
+   * Runs one SQL statement on the app's database and returns its rows (SELECT, or RETURNING):
+   * for what no API shows (rows a GET must not create) or to age rows. A failing statement rejects.
+   */
+  sql?<T = Record<string, unknown>>(query: string, params?: (string | number | null)[]): Promise<T[]>;
   /** Workers only: fire the cron trigger (the webhook outbox drain, the checkout purge). */
   scheduled?(): Promise<void>;
-  /** The database itself, for what no API shows (rows a GET must not create) or to age rows. */
-  sql?<T = Record<string, unknown>>(query: string, params?: (string | number | null)[]): Promise<T[]>;
 }
+
+/** Statements whose rows `Harness.sql` hands back (better-sqlite3 tells `all` from `run`). */
+export const returnsRows = (query: string): boolean => /^\s*select\b/i.test(query) || /\breturning\b/i.test(query);
 
 export type HarnessFactory = () => Promise<Harness>;
 

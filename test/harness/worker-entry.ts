@@ -1,9 +1,10 @@
-// The Workers entry as deployed, plus one test-only route to create merchants (keys are otherwise
-// printed once at seeding, which a test cannot read back). Never bundled into the real worker.
+// The Workers entry as deployed, plus test-only routes to create merchants (keys are otherwise
+// printed once at seeding, which a test cannot read back) and to read what is stored. Never bundled into the real worker.
 import type { ExecutionContext } from '@cloudflare/workers-types';
 import { d1Database } from '../../server/db/d1.ts';
 import worker, { type Env } from '../../server/entry/worker.ts';
 import { createMerchant } from '../../server/merchants/service.ts';
+import { returnsRows } from './types.ts';
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
@@ -24,6 +25,18 @@ export default {
         publishableKey: created.publishableKey,
         embedSecret: created.merchant.embedSecret,
       });
+    }
+    if (url.pathname === '/__test/sql' && request.method === 'POST') {
+      const input = (await request.json()) as { query: string; params: (string | number | null)[] };
+      const db = d1Database(env.DB);
+      try {
+        if (returnsRows(input.query)) return Response.json(await db.all(input.query, input.params));
+        await db.run(input.query, input.params);
+        return Response.json([]);
+      } catch (error) {
+        // The test sees the database's own message (a constraint, a trigger's RAISE).
+        return new Response(error instanceof Error ? error.message : String(error), { status: 500 });
+      }
     }
     return worker.fetch(request, env, ctx);
   },

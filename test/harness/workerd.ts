@@ -55,7 +55,9 @@ export async function workerdHarness(bindings: Record<string, string> = {}): Pro
   });
   const request = async (path: string, init?: RequestInit): Promise<Response> => {
     // Miniflare has its own fetch types; the wire format is the same.
-    const res = await mf.dispatchFetch(`http://porte.test${path}`, init as never);
+    // credentials 'omit': undici treats a 401 to a request with credentials as a cue to retry with
+    // a password prompt, and fails ("expected non-null body source") when the body was a stream.
+    const res = await mf.dispatchFetch(`http://porte.test${path}`, { credentials: 'omit', ...init } as never);
     return new Response(res.body as ReadableStream | null, { status: res.status, headers: res.headers as unknown as Headers });
   };
   return {
@@ -69,8 +71,9 @@ export async function workerdHarness(bindings: Record<string, string> = {}): Pro
       return (await res.json()) as TestMerchant;
     },
     async sql<T>(query: string, params: (string | number | null)[] = []) {
-      const db = await mf.getD1Database('DB');
-      return (await db.prepare(query).bind(...params).all<T>()).results;
+      const res = await request('/__test/sql', { method: 'POST', body: JSON.stringify({ query, params }) });
+      if (!res.ok) throw new Error(await res.text());
+      return (await res.json()) as T[];
     },
     async scheduled() {
       const worker = await mf.getWorker();
