@@ -18,11 +18,14 @@ import { loggedPath } from './http/log-path.ts';
 import { offerRoutes } from './offers/routes.ts';
 import { openApiRoutes } from './openapi/routes.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
+import { invoiceRoutes } from './invoices/routes.ts';
+import { testClockRoutes } from './billing/routes.ts';
 import { demoRoutes } from './demo/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { widgetRoutes } from './widget/routes.ts';
 import { pricingTableRoutes } from './pricing-tables/routes.ts';
 import { portalPages } from './portal/pages.tsx';
+import { invoicePages } from './invoices/pages.tsx';
 
 const apiError = (status: 400 | 404 | 413 | 500, code: string, message: string, type: 'invalid_request_error' | 'not_found' | 'api_error') =>
   new ApiError(status, type, code, message);
@@ -85,6 +88,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   customerRoutes(api);
   checkoutRoutes(api);
   subscriptionRoutes(api);
+  invoiceRoutes(api);
+  testClockRoutes(api);
   webhookRoutes(api);
 
   // Hosted pages: server-rendered Preact, hydrated by /assets/*.js.
@@ -93,6 +98,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   challengePages(app);
   stripeRoutes(app);
   portalPages(app);
+  invoicePages(app);
   widgetRoutes(app);
   demoRoutes(app);
   offerRoutes(api);

@@ -108,6 +108,7 @@ export function CustomerPage({ view }: { view: CustomerPageView }) {
             </tbody>
           </table>
         )}
+        <p><a href={`${base}/billing`}>{t('manage_billing')}</a></p>
       </section>
 
       <div class="cols">

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { AdminKey, AdminLocale, AdminT } from './i18n.ts';
 
-export type NavKey = 'customers' | 'offers' | 'tables' | 'settings' | 'team';
+export type NavKey = 'customers' | 'offers' | 'tables' | 'settings' | 'team' | 'invoices' | 'test_clock';
 export type Errors = Partial<Record<string, AdminKey>>;
 
 export interface FlashView {
@@ -64,11 +64,13 @@ export function Layout({ shell, title, children, heading }: { shell: Shell; titl
   const { t, nav } = shell;
   const items: { key: NavKey; href: string; label: AdminKey; owner?: boolean }[] = [
     { key: 'customers', href: '/admin/customers', label: 'nav_customers' },
+    { key: 'invoices', href: '/admin/invoices', label: 'nav_invoices' },
     { key: 'offers', href: '/admin/offers', label: 'nav_offers' },
     { key: 'tables', href: '/admin/pricing-tables', label: 'nav_tables' },
     { key: 'settings', href: '/admin/settings', label: 'nav_settings', owner: true },
     { key: 'team', href: '/admin/team', label: 'nav_team', owner: true },
   ];
+  if (shell.merchant.mode === 'test') items.push({ key: 'test_clock', href: '/admin/test-clock', label: 'nav_test_clock' });
   return (
     <>
       <a class="skip" href="#main">{t('skip')}</a>

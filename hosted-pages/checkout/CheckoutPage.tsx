@@ -28,7 +28,7 @@ export function CheckoutPage({ view }: { view: CheckoutView }) {
     setBusy(true);
     if (view.embedded) postToHost(view.embedOrigin, { type: 'busy', busy: true });
     if (view.gateway.kind === 'stripe' && stripe.current) {
-      // Card data goes from Stripe's iframe straight to Stripe; we post only the SetupIntent id.
+      // Card data goes from Stripe's iframe straight to Stripe; we post only the intent's id.
       event.preventDefault();
       // Details first: if the browser closes after Stripe confirms, the webhook can still finish.
       const saved = await fetch(`/checkout/${view.sessionId}/details`, { method: 'POST', body: new FormData(form) }).catch(() => undefined);
@@ -42,7 +42,7 @@ export function CheckoutPage({ view }: { view: CheckoutView }) {
         if (view.embedded) postToHost(view.embedOrigin, { type: 'busy', busy: false });
         return;
       }
-      (form.elements.namedItem('setup_intent') as HTMLInputElement).value = setupIntent;
+      (form.elements.namedItem(view.gateway.intent === 'payment' ? 'payment_intent' : 'setup_intent') as HTMLInputElement).value = setupIntent;
       form.submit();
     }
   };
@@ -89,7 +89,7 @@ export function CheckoutPage({ view }: { view: CheckoutView }) {
             <fieldset class="payment">
               <legend>{t('payment_method')}</legend>
               <div id="payment-element" ref={stripeRef} />
-              <input type="hidden" name="setup_intent" value="" />
+              <input type="hidden" name={view.gateway.intent === 'payment' ? 'payment_intent' : 'setup_intent'} value="" />
             </fieldset>
           )}
           <button type="submit" class="primary" disabled={busy}>

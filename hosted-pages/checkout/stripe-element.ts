@@ -13,6 +13,11 @@ interface StripeJs {
     redirect: 'if_required';
     confirmParams: { return_url: string };
   }): Promise<{ error?: { message?: string }; setupIntent?: { id: string; status: string } }>;
+  confirmPayment(options: {
+    elements: StripeElements;
+    redirect: 'if_required';
+    confirmParams: { return_url: string };
+  }): Promise<{ error?: { message?: string }; paymentIntent?: { id: string; status: string } }>;
 }
 declare global {
   interface Window {
@@ -21,11 +26,15 @@ declare global {
 }
 
 export interface StripeHandle {
-  /** Confirms the SetupIntent in the browser; resolves to its id, or null after showing the error. */
+  /**
+   * Confirms in the browser (3-D Secure in Stripe's own frame when the bank asks): the SetupIntent
+   * (save only) or the PaymentIntent ("Due today" paid and the method saved); resolves to its id,
+   * or null after showing the error.
+   */
   confirm(form: HTMLFormElement): Promise<string | null>;
 }
 
-export function mountStripe(el: HTMLElement, gateway: { publishableKey: string; clientSecret: string }, locale: string): StripeHandle {
+export function mountStripe(el: HTMLElement, gateway: { publishableKey: string; clientSecret: string; intent?: 'setup' | 'payment' }, locale: string): StripeHandle {
   let elements: StripeElements | undefined;
   const ready = new Promise<void>((resolve) => {
     const start = () => {
@@ -59,12 +68,14 @@ export function mountStripe(el: HTMLElement, gateway: { publishableKey: string; 
         showError(submitted.error.message ?? '');
         return null;
       }
-      const result = await stripe.confirmSetup({ elements, redirect: 'if_required', confirmParams: { return_url: form.action } });
-      if (result.error || !result.setupIntent) {
+      const options = { elements, redirect: 'if_required' as const, confirmParams: { return_url: form.action } };
+      const result = gateway.intent === 'payment' ? await stripe.confirmPayment(options) : await stripe.confirmSetup(options);
+      const intent = 'paymentIntent' in result ? result.paymentIntent : 'setupIntent' in result ? result.setupIntent : undefined;
+      if (result.error || !intent) {
         showError(result.error?.message ?? '');
         return null;
       }
-      return result.setupIntent.id;
+      return intent.id;
     },
   };
 }

@@ -14,7 +14,7 @@ export interface CheckoutView {
   csrf: string;
   cancelUrl: string;
   countries: { code: string; name: string }[];
-  gateway: { kind: 'test' } | { kind: 'stripe'; publishableKey: string; clientSecret: string };
+  gateway: { kind: 'test' } | { kind: 'stripe'; publishableKey: string; clientSecret: string; intent: 'setup' | 'payment' };
   /** Inside the widget's iframe: results are also told to the parent frame. */
   embedded: boolean;
   /** The merchant page's origin (widget sessions): the only origin the page posts messages to. */

@@ -10,7 +10,7 @@ export interface PortalSubscriptionView {
   offerName: string;
   /** "€29.00 / month", in the page's language. */
   price: string;
-  status: 'trialing' | 'active' | 'canceled';
+  status: 'incomplete' | 'trialing' | 'active' | 'past_due' | 'unpaid' | 'canceled';
   trialEnd: string | null;
   periodEnd: string;
   cancelAtPeriodEnd: boolean;

@@ -8,6 +8,8 @@ import type { AdminEnv } from './context.ts';
 import { readForm } from './context.ts';
 import { customerActionRoutes } from './customer-actions.ts';
 import { customerRoutes } from './customer-routes.tsx';
+import { customerBillingRoutes } from './customer-billing-routes.tsx';
+import { invoiceRoutes } from './invoice-routes.tsx';
 import { offerRoutes } from './offer-routes.tsx';
 import { message } from './render.tsx';
 import { cookieOptions, csrfOk, requireSession } from './session.ts';
@@ -57,6 +59,8 @@ export function adminApp(): Hono<AdminEnv> {
   sessionAuthRoutes(admin);
   customerRoutes(admin);
   customerActionRoutes(admin);
+  customerBillingRoutes(admin);
+  invoiceRoutes(admin);
   offerRoutes(admin);
   tableRoutes(admin);
   settingsRoutes(admin);

@@ -29,6 +29,15 @@ const eventLabels: Record<EventType, AdminKey> = {
   'subscription.created': 'ev_subscription_created',
   'subscription.updated': 'ev_subscription_updated',
   'checkout_session.completed': 'ev_checkout_session_completed',
+  'subscription.canceled': 'ev_subscription_canceled',
+  'subscription.trial_will_end': 'ev_subscription_trial_will_end',
+  'invoice.created': 'ev_invoice_created',
+  'invoice.finalized': 'ev_invoice_finalized',
+  'invoice.paid': 'ev_invoice_paid',
+  'invoice.payment_failed': 'ev_invoice_payment_failed',
+  'invoice.payment_action_required': 'ev_invoice_payment_action_required',
+  'invoice.voided': 'ev_invoice_voided',
+  'invoice.marked_uncollectible': 'ev_invoice_marked_uncollectible',
 };
 
 /** "All events", or the event types themselves (the codes a developer matches on). */

@@ -1,4 +1,5 @@
 import { activityStatement } from '../activity/repository.ts';
+import { clockFor } from '../billing/clock.ts';
 import { type Customer, customerRepository, toJson as customerJson } from '../customers/repository.ts';
 import { customerService } from '../customers/service.ts';
 import { sql, type Statement, UniqueViolation } from '../db/port.ts';
@@ -10,6 +11,7 @@ import type { Merchant } from '../merchants/repository.ts';
 import { addInterval } from '../subscriptions/periods.ts';
 import { type Subscription, subscriptionRepository, toJson as subscriptionJson } from '../subscriptions/repository.ts';
 import type { CheckoutOffer } from './offer.ts';
+import { type FirstPayment, firstInvoiceStatements } from './first-payment.ts';
 import { type CheckoutSession, checkoutRepository } from './repository.ts';
 import { anonymizedReference, sessionJson } from './service.ts';
 
@@ -66,8 +68,12 @@ export async function finalizeCheckout(
   method: TokenizedMethod,
   gatewayCustomerId: string | null,
   gatewayKind: 'test' | 'stripe',
+  /** "Due today" already charged (card, test gateway) or on its way (SEPA): the first invoice is written too. */
+  firstPayment?: FirstPayment,
 ): Promise<{ customerId: string; subscriptionId: string }> {
-  const { db, clock } = deps;
+  const { db } = deps;
+  // The environment's clock (a test environment's may have been advanced): periods start from it.
+  const clock = await clockFor(deps, merchant);
   const now = clock();
   const at = now.toISOString();
   const paymentMethod =
@@ -114,7 +120,21 @@ export async function finalizeCheckout(
     statements.push(...created.statements);
     customer = { ...created.customer, paymentMethod };
   }
-  const subscription = newSubscription(merchant.id, customer.id, offer, session.id, now);
+  let subscription = newSubscription(merchant.id, customer.id, offer, session.id, now);
+  let firstInvoice: Statement[] = [];
+  if (firstPayment) {
+    const period = { start: subscription.currentPeriodStart, end: subscription.currentPeriodEnd };
+    const first = firstInvoiceStatements(db, merchant, { customerId: customer.id, subscriptionId: subscription.id }, offer, period, firstPayment, now);
+    firstInvoice = first.statements;
+    subscription = {
+      ...subscription,
+      // A SEPA debit settles days later: the subscription says so until the money arrives.
+      status: firstPayment.status === 'processing' ? 'incomplete' : subscription.status,
+      latestInvoice: first.invoiceId,
+      billingAnchor: subscription.trialEnd ?? subscription.currentPeriodStart,
+      currentCycle: subscription.trialEnd ? -1 : 0,
+    };
+  }
   const completed = { ...session, status: 'complete' as const, customerId: customer.id, subscriptionId: subscription.id, completedAt: at };
 
   statements.push(
@@ -132,6 +152,7 @@ export async function finalizeCheckout(
     activityStatement(merchant.id, customer.id, 'subscription.created', { subscription: subscription.id, offer: offer.reference }, at),
     eventStatement(merchant.id, 'customer.payment_method.updated', customerJson(customer), at),
     eventStatement(merchant.id, 'subscription.created', subscriptionJson(subscription), at),
+    ...firstInvoice,
     eventStatement(merchant.id, 'checkout_session.completed', sessionJson(completed, deps.config.publicUrl, now), at),
   );
   await db.batch(statements);

@@ -11,6 +11,7 @@ import { sign, verifySignature } from '../lib/secrets.ts';
 import { type Merchant, merchantRepository } from '../merchants/repository.ts';
 import { GatewayUnavailable, type PaymentGateway } from '../gateways/port.ts';
 import { gatewayFor } from '../gateways/select.ts';
+import { dueToday } from './first-payment.ts';
 import { loadOffer } from './offer.ts';
 import { renderPage } from './render.ts';
 import { RestrictedPage, supportContact } from './support.tsx';
@@ -80,6 +81,8 @@ async function renderCheckout(c: C, l: Loaded, extra: { values?: Record<string, 
       name: null,
       state: l.session.gatewayState,
       metadata: { porte_checkout_session: l.session.id, porte_merchant: l.merchant.id },
+      // "Due today" is paid in the page (3-D Secure on-session) when there is anything to pay.
+      ...(dueToday(l.offer) > 0 ? { payment: { amount: dueToday(l.offer), currency: l.offer.currency, description: l.offer.name } } : {}),
     });
   } catch (error) {
     if (!(error instanceof GatewayUnavailable)) throw error;
@@ -122,7 +125,7 @@ async function renderCheckout(c: C, l: Loaded, extra: { values?: Record<string, 
     countries: countryOptions(locale),
     gateway:
       prepared.gateway === 'stripe' && prepared.publishableKey && prepared.clientSecret
-        ? { kind: 'stripe', publishableKey: prepared.publishableKey, clientSecret: prepared.clientSecret }
+        ? { kind: 'stripe', publishableKey: prepared.publishableKey, clientSecret: prepared.clientSecret, intent: prepared.intent ?? 'setup' }
         : { kind: 'test' },
     embedded: c.req.query('embed') === '1',
     embedOrigin: l.session.embedOrigin,
@@ -166,7 +169,7 @@ export async function respond(c: C, l: Loaded, outcome: SubmitOutcome, form?: Ch
           : message(c, locale, 'complete_title', 'complete_body', 200, l.merchant)
         : message(c, locale, 'expired_title', 'expired_body', 410, l.merchant, l.session.cancelUrl);
     case 'invalid': {
-      const { card_number: _n, card_cvc: _c, card_expiry: _e, iban: _i, csrf: _t, setup_intent: _s, ...kept } = form ?? ({} as CheckoutForm);
+      const { card_number: _n, card_cvc: _c, card_expiry: _e, iban: _i, csrf: _t, setup_intent: _s, payment_intent: _p, ...kept } = form ?? ({} as CheckoutForm);
       const status = outcome.formError === 'gateway_unavailable' ? 503 : 422;
       return renderCheckout(c, l, { values: outcome.values ?? (kept as Record<string, string>), errors: outcome.errors, formError: outcome.formError ?? null, status });
     }

@@ -63,6 +63,7 @@ export const checkoutFormSchema = v.object({
   card_cvc: field(6),
   iban: field(50),
   setup_intent: field(100),
+  payment_intent: field(100),
 });
 
 export type CheckoutForm = v.InferOutput<typeof checkoutFormSchema>;

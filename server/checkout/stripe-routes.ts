@@ -3,17 +3,50 @@ import * as v from 'valibot';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
-import { merchantRepository } from '../merchants/repository.ts';
-import type { PaymentGateway } from '../gateways/port.ts';
-import { type CheckoutDetails, finalizeOnce } from './complete.ts';
-import { loadOffer } from './offer.ts';
+import { type Merchant, merchantRepository } from '../merchants/repository.ts';
 import { csrfOk, load } from './pages.tsx';
 import { checkoutRepository } from './repository.ts';
 import { checkoutFormSchema } from './schema.ts';
-import { effectiveStatus } from './service.ts';
+import { handleStripeEvent } from './stripe-events.ts';
 import { validateDetails } from './submit.ts';
 
-const eventShape = v.object({ data: v.object({ object: v.object({ metadata: v.optional(v.record(v.string(), v.string())) }) }) });
+/** Just enough of an event to find whose it is; nothing in it is trusted before the signature is checked. */
+const eventShape = v.object({
+  data: v.object({
+    object: v.object({
+      object: v.optional(v.string()),
+      metadata: v.optional(v.nullable(v.record(v.string(), v.string()))),
+      customer: v.optional(v.nullable(v.string())),
+      payment_method: v.optional(v.nullable(v.string())),
+    }),
+  }),
+});
+
+/**
+ * The merchant an event is about: named in the metadata Porte puts on every SetupIntent and
+ * PaymentIntent it creates, or found from the Stripe customer or payment method Porte saved
+ * (mandates carry no metadata).
+ */
+async function merchantOf(deps: Deps, payload: string): Promise<Merchant | undefined> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    throw new ApiError(400, 'invalid_request_error', 'payload_invalid', 'The payload is not JSON.');
+  }
+  const shape = v.safeParse(eventShape, parsed);
+  if (!shape.success) return undefined;
+  const o = shape.output.data.object;
+  let merchantId = o.metadata?.porte_merchant ?? null;
+  if (!merchantId && (o.customer || o.payment_method)) {
+    const row = await deps.db.get<{ merchant_id: string }>(
+      "SELECT merchant_id FROM customer_gateway_refs WHERE gateway = 'stripe' AND (gateway_customer_id = ? OR payment_method_ref = ?) LIMIT 1",
+      [o.customer ?? null, o.payment_method ?? null],
+    );
+    merchantId = row?.merchant_id ?? null;
+  }
+  return merchantId ? merchantRepository(deps.db).byId(merchantId) : undefined;
+}
 
 /**
  * Stripe's side of checkout. The page saves the customer's details before confirming the
@@ -35,17 +68,10 @@ export function stripeRoutes(app: Hono<AppEnv>): void {
   app.post('/webhooks/stripe', async (c) => {
     const payload = await c.req.text();
     const signature = c.req.header('Stripe-Signature') ?? '';
-    // Which merchant's endpoint secret applies is read from the (not yet trusted) metadata, then
-    // the signature is verified with that secret before anything is acted upon.
-    let metadata: Record<string, string> = {};
-    try {
-      const shape = v.safeParse(eventShape, JSON.parse(payload));
-      metadata = shape.success ? (shape.output.data.object.metadata ?? {}) : {};
-    } catch {
-      throw new ApiError(400, 'invalid_request_error', 'payload_invalid', 'The payload is not JSON.');
-    }
-    const merchant = metadata.porte_merchant ? await merchantRepository(c.var.deps.db).byId(metadata.porte_merchant) : undefined;
     const deps = c.var.deps;
+    // Which merchant's endpoint secret applies is read from the (not yet trusted) payload, then the
+    // signature is verified with that secret before anything is acted upon.
+    const merchant = await merchantOf(deps, payload);
     const secret = merchant?.stripeWebhookSecret ?? deps.config.stripe?.webhookSecret;
     const secretKey = merchant?.stripeSecretKey ?? deps.config.stripe?.secretKey;
     const publishableKey = merchant?.stripePublishableKey ?? deps.config.stripe?.publishableKey;
@@ -58,30 +84,7 @@ export function stripeRoutes(app: Hono<AppEnv>): void {
     } catch {
       throw new ApiError(400, 'invalid_request_error', 'signature_invalid', 'The Stripe-Signature header does not match.', 'Stripe-Signature');
     }
-    if (event.type === 'setup_intent.succeeded' && event.metadata?.porte_checkout_session) {
-      await completeFromWebhook(deps, event.metadata.porte_checkout_session, gateway);
-    }
+    await handleStripeEvent(deps, merchant, gateway, event);
     return c.json({ received: true });
-  });
-}
-
-async function completeFromWebhook(deps: Deps, sessionId: string, gateway: PaymentGateway): Promise<void> {
-  const session = await checkoutRepository(deps.db).byId(sessionId);
-  if (!session || effectiveStatus(session, deps.clock()) !== 'open' || !session.gatewayState.details) return;
-  const merchant = await merchantRepository(deps.db).byId(session.merchantId);
-  const offer = merchant && (await loadOffer(deps.db, merchant.id, session.offerId));
-  if (!merchant || !offer) return;
-  // The SetupIntent is re-read from Stripe by the adapter: the webhook body is only a hint.
-  const result = await gateway.confirm({
-    idempotencyBase: session.id,
-    state: session.gatewayState,
-    fields: { setup_intent: session.gatewayState.setup_intent ?? '' },
-    returnUrl: '',
-  });
-  if (result.status !== 'succeeded') return;
-  const details = JSON.parse(session.gatewayState.details) as CheckoutDetails;
-  await finalizeOnce(deps, merchant, session, offer, details, result.method, result.gatewayCustomerId, 'stripe').catch((error: unknown) => {
-    // The customer was erased meanwhile: nothing to complete, and nothing for Stripe to retry.
-    if (!(error instanceof ApiError && error.code === 'customer_anonymized')) throw error;
   });
 }

@@ -7,6 +7,7 @@ import { gatewayFor } from '../gateways/select.ts';
 import { isCountryCode } from '../lib/countries.ts';
 import type { Merchant } from '../merchants/repository.ts';
 import { type CheckoutDetails, finalizeOnce, successRedirect } from './complete.ts';
+import { chargeFirst, type FirstCharge, type FirstPayment } from './first-payment.ts';
 import { countsAsAttempt, isRestricted, recordFailure } from './grey-list.ts';
 import type { CheckoutOffer } from './offer.ts';
 import { type CheckoutSession, checkoutRepository } from './repository.ts';
@@ -78,6 +79,7 @@ export async function submitCheckout(ctx: Context, form: CheckoutForm): Promise<
 
   let result: ConfirmResult;
   let gatewayKind: 'test' | 'stripe';
+  let first: FirstCharge = { kind: 'none' };
   try {
     const gateway = await gatewayFor(merchant, deps);
     gatewayKind = gateway.kind;
@@ -87,6 +89,9 @@ export async function submitCheckout(ctx: Context, form: CheckoutForm): Promise<
       fields: { ...form },
       returnUrl: `${deps.config.publicUrl}/checkout/${session.id}/return`,
     });
+    // "Due today" is taken before anything exists; a refusal is handled like a declined card.
+    if (result.status === 'succeeded') first = await chargeFirst(deps, gateway, session, ctx.offer, result);
+    if (first.kind === 'refused') result = first.result;
   } catch (error) {
     if (!(error instanceof GatewayUnavailable)) throw error;
     return { kind: 'invalid', errors: {}, formError: 'gateway_unavailable' };
@@ -94,7 +99,7 @@ export async function submitCheckout(ctx: Context, form: CheckoutForm): Promise<
 
   switch (result.status) {
     case 'succeeded':
-      return complete(ctx, details, result.method, result.gatewayCustomerId, gatewayKind);
+      return complete(ctx, details, result.method, result.gatewayCustomerId, gatewayKind, first.kind === 'paid' ? first.payment : undefined);
     case 'requires_action':
       // Stripe runs its own challenge inside the Payment Element: landing here means it was abandoned.
       if (gatewayKind === 'stripe') return { kind: 'invalid', errors: {}, formError: 'authentication_failed' };
@@ -125,10 +130,11 @@ async function complete(
   method: TokenizedMethod,
   gatewayCustomerId: string | null,
   gatewayKind: 'test' | 'stripe',
+  firstPayment?: FirstPayment,
 ): Promise<SubmitOutcome> {
   const session = ctx.session.locale || !ctx.locale ? ctx.session : { ...ctx.session, locale: ctx.locale };
   try {
-    const ids = await finalizeOnce(ctx.deps, ctx.merchant, session, ctx.offer, details, method, gatewayCustomerId, gatewayKind);
+    const ids = await finalizeOnce(ctx.deps, ctx.merchant, session, ctx.offer, details, method, gatewayCustomerId, gatewayKind, firstPayment);
     return { kind: 'completed', redirect: successRedirect(ctx.session), ...ids };
   } catch (error) {
     if (error instanceof ApiError && error.code === 'customer_anonymized') return { kind: 'erased' };
@@ -146,7 +152,16 @@ export async function answerChallenge(ctx: Context, approved: boolean): Promise<
   if (!pending || !details) return { kind: 'invalid', errors: {}, formError: 'authentication_failed' };
   const parsed = JSON.parse(details) as CheckoutDetails;
   await checkoutRepository(deps.db).saveGatewayState(session.id, {});
-  if (approved) return complete(ctx, parsed, JSON.parse(pending) as TokenizedMethod, null, 'test');
+  if (approved) {
+    const method = JSON.parse(pending) as TokenizedMethod;
+    // The challenge the customer just passed stands for the first payment too (on-session 3-D Secure).
+    const first = await chargeFirst(deps, await gatewayFor(ctx.merchant, deps), session, ctx.offer, { method, gatewayCustomerId: null }, true);
+    if (first.kind === 'refused') {
+      const key: MessageKey = first.result.status === 'failed' && isMessageKey(first.result.message) ? first.result.message : 'gateway_unavailable';
+      return { kind: 'invalid', errors: { card_number: key }, formError: key, values: { ...parsed } };
+    }
+    return complete(ctx, parsed, method, null, 'test', first.kind === 'paid' ? first.payment : undefined);
+  }
   // Counted like a declined card: against the session's existing customer too, so it can be grey-listed.
   const existing = await sessionCustomer(ctx);
   const attemptKey = { merchantId: ctx.merchant.id, customerId: existing?.id ?? null, email: parsed.email.toLowerCase(), ip: ctx.ip };

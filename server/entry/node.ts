@@ -13,6 +13,7 @@ import { purgeExpired } from '../checkout/purge.ts';
 import { clientAddress, proxyCount } from '../http/client-address.ts';
 import { deliverDue, deliveryOptions } from '../webhooks/delivery.ts';
 import { nodeEgress } from './node-egress.ts';
+import { runBilling } from '../billing/run.ts';
 
 /** The Node entry: the only place that reads the environment. */
 const port = Number(process.env.PORT ?? 8787);
@@ -74,6 +75,17 @@ const loop = setInterval(() => {
     });
 }, Number(process.env.PORTE_WEBHOOK_INTERVAL_MS ?? 1000));
 
+// Billing: renewals, trial ends, retries, with the same code as the Workers cron. Chunked and
+// resumable, so a tick does a bounded amount of work and the next one carries on.
+let billing: Promise<unknown> | null = null;
+const billingLoop = setInterval(() => {
+  billing ??= runBilling(deps)
+    .catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'billing run failed', error: String(error) })))
+    .finally(() => {
+      billing = null;
+    });
+}, Number(process.env.PORTE_BILLING_INTERVAL_MS ?? 10_000));
+
 // Expired checkout sessions and old payment attempts: purged by the same code as the Workers cron.
 let purging: Promise<unknown> | null = null;
 const purgeLoop = setInterval(() => {
@@ -91,9 +103,10 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (stopping) return;
     stopping = true;
     clearInterval(loop);
+    clearInterval(billingLoop);
     clearInterval(purgeLoop);
     server.close(() => {
-      Promise.all([delivering, purging]).finally(async () => {
+      Promise.all([delivering, billing, purging]).finally(async () => {
         await checkpointer.stop();
         sqlite.close();
         process.exit(0);

@@ -8,6 +8,7 @@ import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
 import { purgeExpired } from '../checkout/purge.ts';
 import { deliverDue, deliveryOptions } from '../webhooks/delivery.ts';
+import { runBilling } from '../billing/run.ts';
 
 export interface Env {
   DB: D1Database;
@@ -61,9 +62,20 @@ export default {
     return app.fetch(new Request(request, { headers }));
   },
 
-  /** Cron trigger (wrangler.toml): drains the webhook outbox and purges expired checkouts, with the same code as the Node loops. */
+  /**
+   * Cron trigger (wrangler.toml): the billing run (a bounded number of chunks: what is left is found
+   * by the next trigger), then the webhook outbox, with the same code as the Node loops; beside
+   * them, the purge of long-expired checkout sessions.
+   */
   async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
     const { deps } = setup(env, env.PORTE_PUBLIC_URL ?? 'http://localhost:8787');
-    ctx.waitUntil(Promise.all([deliverDue(deps.db, deps.clock, deliveryOptions(deps)), purgeExpired(deps.db, deps.clock)]));
+    ctx.waitUntil(
+      Promise.all([
+        runBilling(deps)
+          .catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'billing run failed', error: String(error) })))
+          .then(() => deliverDue(deps.db, deps.clock, deliveryOptions(deps))),
+        purgeExpired(deps.db, deps.clock),
+      ]),
+    );
   },
 };

@@ -12,7 +12,16 @@ export type EventType =
   | 'customer.payment_method.updated'
   | 'subscription.created'
   | 'subscription.updated'
-  | 'checkout_session.completed';
+  | 'subscription.canceled'
+  | 'subscription.trial_will_end'
+  | 'checkout_session.completed'
+  | 'invoice.created'
+  | 'invoice.finalized'
+  | 'invoice.paid'
+  | 'invoice.payment_failed'
+  | 'invoice.payment_action_required'
+  | 'invoice.voided'
+  | 'invoice.marked_uncollectible';
 
 /** An outbox row: written in the same batch as the change, delivered later (at least once). */
 export const eventStatement = (merchantId: string, type: EventType, data: object, at: string): Statement =>

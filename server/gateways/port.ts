@@ -21,18 +21,32 @@ export type TokenizedMethod =
 
 /** What a gateway answers when the customer submits the payment form. */
 export type ConfirmResult =
-  | { status: 'succeeded'; method: TokenizedMethod; gatewayCustomerId: string | null }
+  /**
+   * `payment`: the page paid as well as saved the method (Stripe PaymentIntent with
+   * setup_future_usage): `succeeded`, or `processing` for a SEPA debit that settles days later.
+   */
+  | { status: 'succeeded'; method: TokenizedMethod; gatewayCustomerId: string | null; payment?: GatewayPayment }
   /** 3-D Secure or similar: send the customer to `redirectUrl`, then confirm again. */
   | { status: 'requires_action'; redirectUrl: string | null; pending?: TokenizedMethod }
   | { status: 'failed'; code: 'card_declined' | 'invalid_details' | 'authentication_failed'; message: string; param?: string }
   /** The gateway itself failed (5xx, timeout): nothing was created, the customer may retry. */
   | { status: 'unavailable'; message: string };
 
+/** A payment made on-session while the method was saved (first payment at checkout). */
+export interface GatewayPayment {
+  id: string;
+  status: 'succeeded' | 'processing';
+  amount: number;
+  currency: string;
+}
+
 /** Client-side parameters the payment form needs (e.g. Stripe's publishable key and client secret). */
 export interface PreparedCollection {
   gateway: 'test' | 'stripe';
   publishableKey?: string;
   clientSecret?: string;
+  /** What the client secret confirms: a SetupIntent (save only) or a PaymentIntent (pay and save). */
+  intent?: 'setup' | 'payment';
   /** Opaque state to keep with the checkout session (Stripe customer and SetupIntent ids). */
   state: Record<string, string>;
 }
@@ -45,6 +59,8 @@ export interface PrepareInput {
   /** State kept from an earlier prepare of the same session, reused rather than recreated. */
   state: Record<string, string>;
   metadata: Record<string, string>;
+  /** Also take this payment on-session (3-D Secure when asked) while saving the method. */
+  payment?: { amount: number; currency: string; description: string };
 }
 
 export interface ConfirmInput {

@@ -16,5 +16,5 @@ export async function gatewayFor(merchant: Merchant, deps: Deps): Promise<Paymen
     return stripeGateway({ secretKey, publishableKey, api: deps.config.stripeApi, timeoutMs: deps.config.stripeApi?.timeoutMs });
   }
   if (merchant.mode !== 'test') throw new GatewayUnavailable('The test gateway works only for test-mode merchants.');
-  return testGateway(deps.clock);
+  return testGateway(deps.clock, deps.db);
 }

@@ -22,7 +22,7 @@ export function randomToken(length: number): string {
   return out;
 }
 
-export type IdPrefix = 'mer' | 'key' | 'usr' | 'cus' | 'evt' | 'off' | 'pt' | 'cs' | 'sub' | 'pm' | 'we' | 'msg';
+export type IdPrefix = 'mer' | 'key' | 'usr' | 'cus' | 'evt' | 'off' | 'pt' | 'cs' | 'sub' | 'pm' | 'we' | 'msg' | 'in' | 'pay' | 'cn';
 
 /**
  * `cus_` + 8 characters of time + 12 random: ids sort roughly by creation, so inserts land at the

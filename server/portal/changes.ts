@@ -1,3 +1,4 @@
+import { retryOpenInvoices } from '../billing/retry.ts';
 import { type Customer, toJson as customerJson } from '../customers/repository.ts';
 import type { BillingAddress, PaymentMethod } from '../customers/schema.ts';
 import { type Statement, sql } from '../db/port.ts';
@@ -42,7 +43,7 @@ export async function savePaymentMethod(
   // A card or mandate given through the gateway is for automatic billing, as at checkout.
   const after: Customer = { ...customer, paymentMethod, autoBilling: true, updatedAt: at };
   const guard = linkGuard(customer);
-  return applied(deps, [
+  const saved = await applied(deps, [
     guardedActivity(customer, 'customer.payment_method.updated', { type: method.type }, at, guard),
     guardedEventStatement(customer.merchantId, 'customer.payment_method.updated', customerJson(after), at, guard),
     // The reference a later off-session charge needs, kept out of the public customer JSON.
@@ -58,6 +59,9 @@ export async function savePaymentMethod(
       JSON.stringify(paymentMethod), at, customer.merchantId, customer.id, customer.linkVersion,
     ),
   ]);
+  // A new method is the customer's answer to a failed payment: retry their open invoices now.
+  if (saved) await retryOpenInvoices(deps, customer.merchantId, customer.id);
+  return saved;
 }
 
 /** Returns false when the link was revoked meanwhile; true (and writes nothing) when nothing changed. */

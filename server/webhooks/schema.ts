@@ -10,7 +10,16 @@ export const EVENT_TYPES = [
   'customer.payment_method.updated',
   'subscription.created',
   'subscription.updated',
+  'subscription.canceled',
+  'subscription.trial_will_end',
   'checkout_session.completed',
+  'invoice.created',
+  'invoice.finalized',
+  'invoice.paid',
+  'invoice.payment_failed',
+  'invoice.payment_action_required',
+  'invoice.voided',
+  'invoice.marked_uncollectible',
 ] as const;
 
 export const webhookEndpointCreateSchema = jsonObject(

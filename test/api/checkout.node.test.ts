@@ -59,7 +59,23 @@ describe('checkout on Node: expiry, outbox events, the demo merchant', () => {
     expect((await postCheckout(h, `/checkout/${s.id}`, { csrf: page.csrf, ...formFields('events@example.com') })).status).toBe(303);
     const done = (await api('GET', `/v1/checkout_sessions/${s.id}`)).body;
     const types = (await events(merchant.id)).map((e) => e.type);
-    expect(types).toEqual(['customer.created', 'customer.payment_method.updated', 'subscription.created', 'checkout_session.completed']);
+    // basic-monthly has no trial: its €9.00 were charged first, and the paid first invoice is part of the same write.
+    expect(types).toEqual([
+      'customer.created',
+      'customer.payment_method.updated',
+      'subscription.created',
+      'invoice.created',
+      'invoice.finalized',
+      'invoice.paid',
+      'checkout_session.completed',
+    ]);
+    const invoices = await h.deps.db.all<{ id: string; status: string; total: number; number: string | null; subscription_id: string }>(
+      'SELECT id, status, total, number, subscription_id FROM invoices WHERE customer_id = ?',
+      [done.customer],
+    );
+    expect(invoices).toEqual([{ id: expect.stringMatching(/^in_/), status: 'paid', total: 900, number: expect.stringMatching(/-\d{4}-000001$/), subscription_id: done.subscription }]);
+    const payments = await h.deps.db.all<{ status: string; amount: number }>('SELECT status, amount FROM invoice_payments WHERE invoice_id = ?', [invoices[0]!.id]);
+    expect(payments).toEqual([{ status: 'succeeded', amount: 900 }]);
     const completed = (await events(merchant.id)).at(-1);
     expect(JSON.parse(completed?.data ?? '{}')).toMatchObject({ id: s.id, status: 'complete', customer: done.customer, subscription: done.subscription });
     const raw = JSON.stringify(await h.deps.db.all('SELECT * FROM customers WHERE id = ?', [done.customer]));

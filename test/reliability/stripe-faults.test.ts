@@ -80,7 +80,7 @@ async function submitUntilDone(id: string, csrf: string, seti: string, email: st
 }
 
 async function signup(i: number): Promise<{ id: string; submits: number }> {
-  const s = await api('POST', '/v1/checkout_sessions', { offer: 'pro', success_url: SUCCESS_URL, cancel_url: SUCCESS_URL });
+  const s = await api('POST', '/v1/checkout_sessions', { offer: 'pro-trial', success_url: SUCCESS_URL, cancel_url: SUCCESS_URL });
   expect(s.status).toBe(201);
   const id: string = s.body.id;
   const page = await openUntilReady(id);

@@ -1,27 +1,36 @@
 /**
- * A local server speaking enough of Stripe's REST protocol for the real `stripe` SDK: form-encoded
- * bodies, Bearer auth (secret key; publishable key + client secret for the browser's confirm),
- * `Idempotency-Key` (the same key replays the first response and never creates a second object; the
- * same key with other parameters is refused, as Stripe does) and Stripe's error shape, plus faults.
- *
- * Test payment methods, as the Payment Element would produce them in the browser:
- *   pm_card_visa / pm_card_mastercard / pm_card_amex → succeeded
- *   pm_card_chargeDeclined / pm_card_visa_chargeDeclined → 402 card_declined
- *   pm_card_authenticationRequired / pm_card_threeDSecure2Required → requires_action (3-D Secure):
- *     follow the redirect URL (`?outcome=fail` refuses) or call `server.authenticate(id, outcome)`
- *   pm_sepa_debit → processing, method attached (mandate pending); needs mandate_data
- *   payment_method_data[type]=sepa_debit + [sepa_debit][iban] → succeeded; needs mandate_data
+ * A local server speaking enough of Stripe's REST protocol for the real `stripe` SDK, faithful
+ * where a mistake in Porte would otherwise pass unnoticed:
+ * - form-encoded bodies, Bearer auth; accounts (`sk_test_X` and `pk_test_X` are account X, whose
+ *   objects no other account sees); publishable keys may only confirm and read an intent with its
+ *   client secret, as Stripe.js does;
+ * - every parameter checked against the endpoint's allow-list (400 `parameter_unknown`,
+ *   `parameter_missing`, `parameter_invalid_*`), see fake/params.ts;
+ * - `Idempotency-Key` per account, kept 24 h on the server's clock: the same key and parameters
+ *   replay the first answer (`Idempotent-Replayed: true`), other parameters are refused with 400
+ *   `idempotency_error`, a key still executing answers 409 `idempotency_key_in_use`; only
+ *   requests that started executing are kept (not validation errors, not refusals);
+ * - SetupIntents, PaymentIntents (fake/setup-intents.ts, fake/payment-intents.ts), mandates, the
+ *   documented test cards and SEPA test IBANs (fake/methods.ts);
+ * - events built and signed by the server and sent to the configured endpoints (fake/events.ts);
+ * - faults: refusals (500), lost answers after the work was done (timeout), slow answers.
+ * The server's clock is real time plus whatever `advance` added; asynchronous outcomes (SEPA
+ * debits and mandates) settle when it passes their time, or at once with `settle()`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Account, canonical, error, expand, type JsonObject, missing, newAccount, type ObjectKind, ok, parseForm, type Reply, seeded, type World } from './fake/core.ts';
+import { type Delivery, eventBus, type WebhookEndpoint } from './fake/events.ts';
+import { endpointOf, validate } from './fake/params.ts';
+import { authenticatePaymentIntent, paymentIntentRoute } from './fake/payment-intents.ts';
+import { authenticateSetupIntent, setupIntentRoute } from './fake/setup-intents.ts';
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
-export type FaultKind = 'http500' | 'timeout';
-export type ObjectKind = 'customer' | 'setup_intent' | 'payment_method';
+export type { Json, JsonObject, ObjectKind } from './fake/core.ts';
+export type { Delivery, WebhookEndpoint } from './fake/events.ts';
+export type FaultKind = 'http500' | 'timeout' | 'slow';
 /** Which requests a planned fault hits: a method and an exact path or a pattern. */
 export type FaultMatch = { method?: string; path?: string | RegExp };
-export type RequestRecord = { method: string; path: string; idempotencyKey: string | null; status: number | 'timeout'; replayed: boolean };
+export type RequestRecord = { method: string; path: string; idempotencyKey: string | null; status: number | 'timeout'; replayed: boolean; account: string };
 
 export interface FakeStripeServer {
   readonly host: string;
@@ -30,181 +39,151 @@ export interface FakeStripeServer {
   readonly url: string;
   /** Every API request received, in order, with how it was answered. */
   readonly requests: RequestRecord[];
+  /** Every event delivery attempted, in order. */
+  readonly deliveries: Delivery[];
   /**
    * The next `n` matching requests fail. `http500`: refused before any work, like a load-balancer
    * error. `timeout`: the work is done (objects created, idempotent result stored) but the answer
    * never comes, so only the client's timeout ends it: the case where orphans are born.
+   * `slow`: answered after `SLOW_MS`, holding its idempotency key meanwhile.
    */
   failNext(n: number, kind: FaultKind, match?: FaultMatch): void;
   /** A deterministic share of all later requests fails (seeded PRNG); `failRatio(0, …)` stops it. */
   failRatio(ratio: number, kind: FaultKind, seed?: number): void;
-  objects(kind: ObjectKind): JsonObject[];
-  /** Finish a pending 3-D Secure challenge, as the customer would on the bank's page. */
-  authenticate(setupIntentId: string, outcome: 'succeed' | 'fail'): void;
+  /** Several kinds at once (e.g. `{http500: 0.2, timeout: 0.05}`); `{}` stops them. */
+  faultRates(rates: Partial<Record<FaultKind, number>>, seed?: number): void;
+  /** Events go to this endpoint from now on (several may be added). */
+  addWebhookEndpoint(endpoint: WebhookEndpoint): void;
+  /** Resolves once every event emitted so far has been delivered. */
+  flushEvents(): Promise<void>;
+  /** `true`: later events are recorded (status 'error') but never sent, as when webhooks are lost. */
+  dropEvents(drop: boolean): void;
+  /** Objects of every account (or of one), in creation order, as copies. */
+  objects(kind: ObjectKind, account?: string): JsonObject[];
+  /** Finish a pending 3-D Secure challenge (SetupIntent or PaymentIntent id), as the customer would on the bank's page. */
+  authenticate(intentId: string, outcome: 'succeed' | 'fail'): void;
+  /** Moves the server's clock on, settling what falls due (SEPA), and expiring idempotency keys. */
+  advance(ms: number): void;
+  /** Settles every pending asynchronous outcome now, whatever its time. */
+  settle(): void;
   close(): Promise<void>;
 }
 
-type Reply = { status: number; body: JsonObject; headers?: Record<string, string> };
-type Behaviour = 'ok' | 'decline' | '3ds' | 'processing';
-type TestMethod = { behaviour: Behaviour } & ({ type: 'card'; brand: string; last4: string } | { type: 'sepa_debit'; last4: string; country: string });
-
-const card = (brand: string, last4: string, behaviour: Behaviour): TestMethod => ({ type: 'card', brand, last4, behaviour });
-const TEST_METHODS: Record<string, TestMethod> = {
-  pm_card_visa: card('visa', '4242', 'ok'),
-  pm_card_mastercard: card('mastercard', '4444', 'ok'),
-  pm_card_amex: card('amex', '0005', 'ok'),
-  pm_card_chargeDeclined: card('visa', '0002', 'decline'),
-  pm_card_visa_chargeDeclined: card('visa', '0002', 'decline'),
-  pm_card_authenticationRequired: card('visa', '3155', '3ds'),
-  pm_card_threeDSecure2Required: card('visa', '3220', '3ds'),
-  pm_sepa_debit: { type: 'sepa_debit', last4: '3000', country: 'DE', behaviour: 'processing' },
-};
-const CONFIRMABLE = new Set(['requires_payment_method', 'requires_confirmation', 'requires_action']);
-
-const error = (status: number, type: string, message: string, extra: JsonObject = {}): Reply => ({ status, body: { error: { type, message, ...extra } } });
-const invalid = (message: string, extra: JsonObject = {}) => error(400, 'invalid_request_error', message, extra);
-/** Stripe answers 404 for an unknown id in the URL, 400 for one given as a parameter. */
-const missing = (what: string, id: string, param: string, status = 400) =>
-  error(status, 'invalid_request_error', `No such ${what}: '${id}'`, { code: 'resource_missing', param });
+export const SLOW_MS = 300;
+const IDEMPOTENCY_TTL_S = 24 * 60 * 60;
+type Stored = { fingerprint: string; reply: Reply; at: number };
 
 export async function startFakeStripeServer(): Promise<FakeStripeServer> {
-  const store: Record<ObjectKind, Map<string, JsonObject>> = { customer: new Map(), setup_intent: new Map(), payment_method: new Map() };
-  const idempotent = new Map<string, { fingerprint: string; reply: Reply }>();
+  const accounts = new Map<string, Account>();
+  const idempotent = new Map<string, Stored>(); // `${account} ${key}`
+  const executing = new Set<string>();
   const returnUrls = new Map<string, string>();
   const requests: RequestRecord[] = [];
   const planned: { kind: FaultKind; match: FaultMatch }[] = [];
-  let ratio: { value: number; kind: FaultKind; next: () => number } | null = null;
+  const pending: { at: number; run: () => void }[] = [];
+  let rates: { rates: [FaultKind, number][]; next: () => number } | null = null;
   let counter = 0;
+  let offsetMs = 0;
   let origin = '';
-  const newId = (prefix: string) => `${prefix}_fake${(++counter).toString(36).padStart(6, '0')}`;
-  const now = () => Math.floor(Date.now() / 1000);
+  const now = () => Math.floor((Date.now() + offsetMs) / 1000);
+  const bus = eventBus(now);
+
+  const accountOf = (id: string): Account => {
+    let a = accounts.get(id);
+    if (!a) {
+      a = newAccount(id);
+      accounts.set(id, a);
+    }
+    return a;
+  };
+  const worldOf = (account: Account): World => ({
+    account,
+    now,
+    origin,
+    newId: (prefix) => `${prefix}_fake${(++counter).toString(36).padStart(6, '0')}`,
+    emit: (type, object) => bus.emit(account, type, object),
+    later: (seconds, run) => pending.push({ at: now() + seconds, run }),
+  });
+
+  function settleDue(all: boolean): void {
+    const due = pending.filter((p) => all || p.at <= now());
+    for (const p of due) pending.splice(pending.indexOf(p), 1);
+    for (const p of due.sort((a, b) => a.at - b.at)) p.run();
+    bus.kick();
+  }
 
   function faultFor(method: string, path: string): FaultKind | null {
     const i = planned.findIndex(({ match: m }) => (!m.method || m.method === method) && (m.path === undefined || (typeof m.path === 'string' ? m.path === path : m.path.test(path))));
     if (i >= 0) return planned.splice(i, 1)[0]!.kind;
-    return ratio && ratio.next() < ratio.value ? ratio.kind : null;
+    if (!rates) return null;
+    const draw = rates.next();
+    let edge = 0;
+    for (const [kind, share] of rates.rates) {
+      edge += share;
+      if (draw < edge) return kind;
+    }
+    return null;
   }
 
-  function render(si: JsonObject, expand: Json | undefined): JsonObject {
-    const pm = typeof si.payment_method === 'string' ? store.payment_method.get(si.payment_method) : undefined;
-    return Array.isArray(expand) && expand.includes('payment_method') && pm ? { ...si, payment_method: pm } : si;
+  /** `browser`: the publishable key, as Stripe.js uses; it may only confirm and read intents, with the client secret. */
+  function route(world: World, method: string, path: string, params: JsonObject, browser: boolean): Reply {
+    const endpoint = endpointOf(method, path);
+    if (!endpoint) return error(404, 'invalid_request_error', `Unrecognized request URL (${method}: ${path}).`);
+    if (browser && !/^(GET|POST) \/v1\/(setup|payment)_intents\/:id(\/confirm)?$/.test(endpoint)) {
+      return error(401, 'invalid_request_error', 'This API call cannot be made with a publishable API key. Please use a secret API key.');
+    }
+    const refused = validate(endpoint, params);
+    if (refused) return refused;
+    const objects = world.account.objects;
+    if (endpoint === 'POST /v1/customers') {
+      const fields = Object.fromEntries(['email', 'name', 'phone', 'description'].map((k) => [k, params[k] ?? null]));
+      const c: JsonObject = { id: world.newId('cus'), object: 'customer', created: world.now(), livemode: false, ...fields, metadata: (params.metadata || {}) as JsonObject };
+      objects.customer.set(String(c.id), c);
+      return ok(c);
+    }
+    const getter = /^GET \/v1\/(customers|payment_methods|mandates)\/:id$/.exec(endpoint);
+    if (getter) {
+      const kind = ({ customers: 'customer', payment_methods: 'payment_method', mandates: 'mandate' } as const)[getter[1] as 'customers'];
+      const id = path.split('/')[3]!;
+      const found = objects[kind].get(id);
+      return found ? ok(expand(world, found, params.expand)) : missing(kind, id, 'id', 404);
+    }
+    const reply = setupIntentRoute(world, method, path, params, browser) ?? paymentIntentRoute(world, method, path, params, browser);
+    if (!reply) return error(404, 'invalid_request_error', `Unrecognized request URL (${method}: ${path}).`);
+    const intent = asIntent(reply);
+    if (intent && typeof params.return_url === 'string') returnUrls.set(String(intent.id), params.return_url);
+    return reply;
   }
 
-  /** What the Payment Element would have produced: a test token, or raw SEPA details. */
-  function resolveMethod(params: JsonObject): TestMethod | Reply {
-    const ref = params.payment_method;
-    const data = asObject(params.payment_method_data);
-    const iban = asObject(data?.sepa_debit)?.iban;
-    if (typeof ref === 'string') return TEST_METHODS[ref] ?? missing('PaymentMethod', ref, 'payment_method');
-    if (data?.type === 'sepa_debit' && typeof iban === 'string') {
-      const compact = iban.replace(/\s/g, '');
-      return { type: 'sepa_debit', last4: compact.slice(-4), country: compact.slice(0, 2), behaviour: 'ok' };
-    }
-    return invalid('You must provide a payment_method or payment_method_data.', { code: 'parameter_missing', param: 'payment_method' });
-  }
+  const asIntent = (reply: Reply): JsonObject | null => {
+    const body = (reply.body.error as JsonObject | undefined) ?? reply.body;
+    const o = (body.object === 'setup_intent' || body.object === 'payment_intent' ? body : (body.setup_intent ?? body.payment_intent)) as JsonObject | undefined;
+    return o && typeof o.id === 'string' ? o : null;
+  };
 
-  function storeMethod(test: TestMethod): JsonObject {
-    const id = newId('pm');
-    const details: JsonObject =
-      test.type === 'card'
-        ? { card: { brand: test.brand, last4: test.last4, exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, country: 'US', funding: 'credit' } }
-        : { sepa_debit: { last4: test.last4, country: test.country, bank_code: '37040044', branch_code: null, fingerprint: `fp_${id}` } };
-    const pm: JsonObject = { id, object: 'payment_method', type: test.type, customer: null, created: now(), livemode: false, metadata: {}, ...details };
-    store.payment_method.set(id, pm);
-    return pm;
-  }
-
-  function confirm(si: JsonObject, params: JsonObject): Reply {
-    if (!CONFIRMABLE.has(String(si.status))) {
-      return invalid(`You cannot confirm this SetupIntent because it has a status of ${si.status}.`, { code: 'setup_intent_unexpected_state' });
+  function findIntent(id: string): { world: World; intent: JsonObject } | null {
+    for (const account of accounts.values()) {
+      const intent = account.objects.setup_intent.get(id) ?? account.objects.payment_intent.get(id);
+      if (intent) return { world: worldOf(account), intent };
     }
-    const test = resolveMethod(params);
-    if ('status' in test) return test;
-    if (!(Array.isArray(si.payment_method_types) && si.payment_method_types.includes(test.type))) {
-      return invalid(`The PaymentMethod type ${test.type} is not allowed on this SetupIntent.`, { code: 'payment_method_unsupported_type', param: 'payment_method' });
-    }
-    if (test.type === 'sepa_debit' && !params.mandate_data) {
-      return invalid('mandate_data is required to set up a sepa_debit PaymentMethod.', { code: 'parameter_missing', param: 'mandate_data' });
-    }
-    const pm = storeMethod(test);
-    Object.assign(si, { payment_method: pm.id, last_setup_error: null, next_action: null });
-    if (test.behaviour === 'decline') {
-      const setupError: JsonObject = { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.', payment_method: pm };
-      Object.assign(si, { status: 'requires_payment_method', payment_method: null, last_setup_error: setupError });
-      return { status: 402, body: { error: { ...setupError, setup_intent: si } } };
-    }
-    if (test.behaviour === '3ds') {
-      const url = `${origin}/_fake/3ds/${si.id}`;
-      const returnUrl = typeof params.return_url === 'string' ? params.return_url : null;
-      if (returnUrl) returnUrls.set(String(si.id), returnUrl);
-      // Stripe.js handles `use_stripe_sdk` in the page; a return_url asks for a full-page redirect instead.
-      const next: JsonObject = returnUrl
-        ? { type: 'redirect_to_url', redirect_to_url: { url, return_url: returnUrl } }
-        : { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: url } };
-      Object.assign(si, { status: 'requires_action', next_action: next });
-    } else {
-      Object.assign(si, { status: test.behaviour === 'processing' ? 'processing' : 'succeeded' });
-      pm.customer = si.customer ?? null;
-    }
-    return { status: 200, body: render(si, params.expand) };
+    return null;
   }
 
   function authenticate(id: string, outcome: 'succeed' | 'fail'): void {
-    const si = store.setup_intent.get(id);
-    if (si?.status !== 'requires_action') throw new Error(`SetupIntent ${id} is not awaiting authentication`);
-    const pm = store.payment_method.get(String(si.payment_method));
-    if (outcome === 'succeed' && pm) pm.customer = si.customer ?? null;
-    const message = 'We are unable to authenticate your payment method. Please choose a different payment method and try again.';
-    const setupError: JsonObject = { type: 'invalid_request_error', code: 'setup_intent_authentication_failure', message, payment_method: pm ?? null };
-    Object.assign(si, outcome === 'succeed' ? { status: 'succeeded', next_action: null } : { status: 'requires_payment_method', next_action: null, payment_method: null, last_setup_error: setupError });
-  }
-
-  /** `browser`: the publishable key, as Stripe.js uses; it may only confirm, and only with the client secret. */
-  function route(method: string, path: string, params: JsonObject, browser: boolean): Reply {
-    const intent = /^\/v1\/setup_intents\/([^/]+)(\/confirm)?$/.exec(path);
-    if (browser && !(method === 'POST' && intent?.[2])) {
-      return error(401, 'invalid_request_error', 'This API call cannot be made with a publishable API key. Please use a secret API key.');
-    }
-    if (method === 'POST' && path === '/v1/customers') {
-      const fields = Object.fromEntries(['email', 'name', 'phone', 'description'].map((k) => [k, params[k] ?? null]));
-      const c: JsonObject = { id: newId('cus'), object: 'customer', created: now(), livemode: false, ...fields, metadata: asObject(params.metadata) ?? {} };
-      store.customer.set(String(c.id), c);
-      return { status: 200, body: c };
-    }
-    if (method === 'POST' && path === '/v1/setup_intents') {
-      // Writable `payment_method_types` was removed in API version 2026-09-30.endive: mirror the refusal.
-      if (params.payment_method_types !== undefined) {
-        return invalid('payment_method_types is no longer supported; use allowed_payment_method_types.', { code: 'payment_method_types_no_longer_supported', param: 'payment_method_types' });
-      }
-      const customer = typeof params.customer === 'string' ? params.customer : null;
-      if (customer && !store.customer.has(customer)) return missing('customer', customer, 'customer');
-      const id = newId('seti');
-      const allowed = Array.isArray(params.allowed_payment_method_types) ? params.allowed_payment_method_types : ['card'];
-      const si: JsonObject = {
-        ...{ id, object: 'setup_intent', client_secret: `${id}_secret_${Math.random().toString(36).slice(2, 14)}`, created: now(), livemode: false },
-        ...{ customer, usage: params.usage ?? 'off_session', status: 'requires_payment_method', allowed_payment_method_types: allowed, payment_method_types: allowed },
-        ...{ payment_method: null, last_setup_error: null, next_action: null, mandate: null, latest_attempt: null, cancellation_reason: null },
-        metadata: asObject(params.metadata) ?? {},
-      };
-      store.setup_intent.set(id, si);
-      return params.confirm === 'true' ? confirm(si, params) : { status: 200, body: si };
-    }
-    const si = intent ? store.setup_intent.get(intent[1]!) : undefined;
-    if (intent && !si) return missing('setup_intent', intent[1]!, 'intent', 404);
-    if (si && browser && params.client_secret !== si.client_secret) {
-      return invalid('The client_secret provided does not match the client_secret associated with the SetupIntent.', { param: 'client_secret' });
-    }
-    if (si && method === 'GET' && !intent?.[2]) return { status: 200, body: render(si, params.expand) };
-    if (si && method === 'POST' && intent?.[2]) return confirm(si, params);
-    return error(404, 'invalid_request_error', `Unrecognized request URL (${method}: ${path}).`);
+    const found = findIntent(id);
+    if (!found) throw new Error(`No intent ${id}`);
+    if (found.intent.object === 'setup_intent') authenticateSetupIntent(found.world, found.intent, outcome);
+    else authenticatePaymentIntent(found.world, found.intent, outcome);
+    bus.kick();
   }
 
   /** Stands in for the bank's challenge page, then sends the customer back as Stripe does. */
   function bankPage(id: string, outcome: 'succeed' | 'fail', res: ServerResponse): void {
     authenticate(id, outcome);
-    const si = store.setup_intent.get(id)!;
+    const { intent } = findIntent(id)!;
+    const kind = intent.object === 'setup_intent' ? 'setup_intent' : 'payment_intent';
     const back = new URL(returnUrls.get(id) ?? `${origin}/`);
-    const query = { setup_intent: id, setup_intent_client_secret: String(si.client_secret), redirect_status: si.status === 'succeeded' ? 'succeeded' : 'failed' };
+    const query = { [kind]: id, [`${kind}_client_secret`]: String(intent.client_secret), redirect_status: intent.status === 'succeeded' || intent.status === 'processing' ? 'succeeded' : 'failed' };
     for (const [k, v] of Object.entries(query)) back.searchParams.set(k, v);
     res.writeHead(302, { location: back.toString() }).end();
   }
@@ -218,38 +197,55 @@ export async function startFakeStripeServer(): Promise<FakeStripeServer> {
     const bank = /^\/_fake\/3ds\/([^/]+)$/.exec(url.pathname);
     if (bank) return bankPage(bank[1]!, url.searchParams.get('outcome') === 'fail' ? 'fail' : 'succeed', res);
 
+    settleDue(false);
     const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
-    const record: RequestRecord = { method, path: url.pathname, idempotencyKey: key, status: 0, replayed: false };
+    const auth = /^Bearer ([sp])k_(?:test|live)_(\S+)$/.exec(req.headers.authorization ?? '');
+    const record: RequestRecord = { method, path: url.pathname, idempotencyKey: key, status: 0, replayed: false, account: auth?.[2] ?? '' };
     requests.push(record);
     const fault = faultFor(method, url.pathname);
-    const auth = req.headers.authorization ?? '';
-    const fingerprint = `${method} ${url.pathname} ${raw}`;
-    const earlier = method === 'POST' && key ? idempotent.get(key) : undefined;
+    const params = parseForm(method === 'GET' ? url.search.slice(1) : raw);
+    const scope = auth && method === 'POST' && key ? `${auth[2]} ${key}` : null;
+    const fingerprint = `${method} ${url.pathname} ${canonical(params)}`;
+    let earlier = scope ? idempotent.get(scope) : undefined;
+    if (earlier && earlier.at + IDEMPOTENCY_TTL_S <= now()) {
+      idempotent.delete(scope!);
+      earlier = undefined;
+    }
     let reply: Reply;
     if (fault === 'http500') {
       reply = error(500, 'api_error', 'An unknown error occurred while processing your request.');
-    } else if (!/^Bearer [sp]k_(test|live)_\S+$/.test(auth)) {
+    } else if (!auth) {
       reply = error(401, 'invalid_request_error', 'Invalid API Key provided.');
+    } else if (scope && executing.has(scope)) {
+      reply = error(409, 'invalid_request_error', `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${key}. Please try again later.`, { code: 'idempotency_key_in_use' });
     } else if (earlier && earlier.fingerprint !== fingerprint) {
       reply = error(400, 'idempotency_error', `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`);
     } else if (earlier) {
       reply = { ...earlier.reply, headers: { 'idempotent-replayed': 'true' } };
       record.replayed = true;
     } else {
-      reply = route(method, url.pathname, parseForm(method === 'GET' ? url.search.slice(1) : raw), auth.startsWith('Bearer pk_'));
-      // Like Stripe, a result is kept only once the endpoint has executed (success or decline).
-      if (method === 'POST' && key && (reply.status < 400 || reply.status === 402)) {
-        idempotent.set(key, { fingerprint, reply: { status: reply.status, body: structuredClone(reply.body) } });
+      if (scope) executing.add(scope);
+      if (fault === 'slow') await new Promise((r) => setTimeout(r, SLOW_MS));
+      try {
+        reply = route(worldOf(accountOf(auth[2]!)), method, url.pathname, params, auth[1] === 'p');
+      } finally {
+        if (scope) executing.delete(scope);
+      }
+      // Like Stripe, a result is kept only once the endpoint has executed (success or decline), not for refusals.
+      if (scope && (reply.status < 400 || reply.status === 402)) {
+        idempotent.set(scope, { fingerprint, reply: { status: reply.status, body: structuredClone(reply.body) }, at: now() });
       }
     }
     if (fault === 'timeout') {
       record.status = 'timeout';
+      bus.kick();
       return; // The work is done and the answer is lost: the client's own timeout ends the exchange.
     }
     record.status = reply.status;
     // Stripe-Version is accepted and ignored: the fake has one shape, the SDK's pinned version's.
-    res.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': `req_fake${requests.length}`, ...reply.headers });
+    res.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': `req_fake${requests.length}`, ...(key ? { 'idempotency-key': key } : {}), ...reply.headers });
     res.end(JSON.stringify(reply.body));
+    bus.kick();
   }
 
   const server = createServer((req, res) => {
@@ -265,14 +261,30 @@ export async function startFakeStripeServer(): Promise<FakeStripeServer> {
     protocol: 'http',
     url: origin,
     requests,
+    deliveries: bus.deliveries,
     failNext(n, kind, match = {}) {
       for (let i = 0; i < n; i++) planned.push({ kind, match });
     },
     failRatio(value, kind, seed = 1) {
-      ratio = value > 0 ? { value, kind, next: seeded(seed) } : null;
+      rates = value > 0 ? { rates: [[kind, value]], next: seeded(seed) } : null;
     },
-    objects: (kind) => [...store[kind].values()].map((o) => structuredClone(o)),
+    faultRates(given, seed = 1) {
+      const list = Object.entries(given).filter(([, v]) => (v ?? 0) > 0) as [FaultKind, number][];
+      rates = list.length > 0 ? { rates: list, next: seeded(seed) } : null;
+    },
+    addWebhookEndpoint: (endpoint) => void bus.endpoints.push(endpoint),
+    flushEvents: () => bus.flush(),
+    dropEvents: (drop) => {
+      bus.state.dropping = drop;
+    },
+    objects: (kind, account) =>
+      [...accounts.values()].filter((a) => !account || a.id === account).flatMap((a) => [...a.objects[kind].values()].map((o) => structuredClone(o))),
     authenticate,
+    advance(ms) {
+      offsetMs += ms;
+      settleDue(false);
+    },
+    settle: () => settleDue(true),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()));
@@ -281,42 +293,4 @@ export async function startFakeStripeServer(): Promise<FakeStripeServer> {
   };
 }
 
-/** Stripe's bracket notation: `metadata[a]=1`, `expand[0]=x`, `expand[]=x`, `mandate_data[customer_acceptance][type]=online`. */
-export function parseForm(text: string): JsonObject {
-  const root: JsonObject = {};
-  for (const [name, value] of new URLSearchParams(text)) {
-    const head = /^[^[]+/.exec(name)?.[0] ?? name;
-    const keys = [head, ...[...name.slice(head.length).matchAll(/\[([^\]]*)\]/g)].map((m) => m[1]!)];
-    let node = root;
-    const last = keys.pop()!;
-    for (const k of keys) {
-      const child = asObject(node[k]) ?? {};
-      node[k] = child;
-      node = child;
-    }
-    node[last === '' ? String(Object.keys(node).length) : last] = value;
-  }
-  return arraysFromIndices(root) as JsonObject;
-}
-
-/** `{0: a, 1: b}` → `[a, b]`, recursively: indexed keys are how Stripe encodes arrays. */
-function arraysFromIndices(value: Json): Json {
-  const o = asObject(value);
-  if (!o) return value;
-  const entries = Object.entries(o).map(([k, v]) => [k, arraysFromIndices(v)] as const);
-  if (entries.length > 0 && entries.every(([k], i) => k === String(i))) return entries.map(([, v]) => v);
-  return Object.fromEntries(entries);
-}
-
-function asObject(value: Json | undefined): JsonObject | null {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : null;
-}
-
-/** Seeded linear congruential generator, so `failRatio` injects the same faults on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
+export { parseForm };

@@ -163,7 +163,7 @@ describe('confirm', () => {
     const bank = await fetch(redirectUrl, { redirect: 'manual' });
     expect(bank.headers.get('location')).toContain(`setup_intent=${p.state.setup_intent}&`);
     expect(bank.headers.get('location')).toContain('redirect_status=succeeded');
-    expect(await gateway.confirm(confirmInput(base, p))).toMatchObject({ status: 'succeeded', method: { card: { last4: '3155' } } });
+    expect(await gateway.confirm(confirmInput(base, p))).toMatchObject({ status: 'succeeded', method: { card: { last4: '3184' } } });
   });
 
   it('reports a failed 3-D Secure challenge as authentication_failed', async () => {
@@ -184,7 +184,7 @@ describe('confirm', () => {
   it('accepts SEPA Direct Debit while the mandate is still processing', async () => {
     const { base, p } = await prepared();
     const mandate = { 'mandate_data[customer_acceptance][type]': 'online' };
-    expect((await browserConfirm(p, { payment_method: 'pm_sepa_debit', ...mandate })).body).toMatchObject({ status: 'processing' });
+    expect((await browserConfirm(p, { payment_method: 'pm_success_de', ...mandate })).body).toMatchObject({ status: 'processing' });
     expect(await gateway.confirm(confirmInput(base, p))).toMatchObject({
       status: 'succeeded',
       method: { type: 'sepa_debit', sepa_debit: { last4: '3000', country: 'DE' } },
@@ -213,27 +213,36 @@ describe('confirm', () => {
 
 describe('verifyWebhook', () => {
   const secret = 'whsec_test_porte';
-  const payload = JSON.stringify({
-    id: 'evt_1',
-    object: 'event',
-    type: 'setup_intent.setup_failed',
-    api_version: '2026-10-28.endive',
-    created: 1_790_000_000,
-    data: { object: { id: 'seti_1', object: 'setup_intent', metadata: { porte_idempotency_base: 'cs_1' } } },
-  });
+
+  /** An event as Stripe sends it: emitted and signed by the server when a card is declined at setup. */
+  async function emitted(): Promise<{ payload: string; header: string; base: string; seti: string }> {
+    const base = `cs_hook_${++seq}`;
+    const p = await gateway.prepare(prepareInput(base));
+    await browserConfirm(p, { payment_method: 'pm_card_chargeDeclined' });
+    await server.flushEvents();
+    const delivery = server.deliveries.find((d) => (d.event.data as { object: JsonObject }).object.id === p.state.setup_intent);
+    expect(delivery?.event.type).toBe('setup_intent.setup_failed');
+    return { payload: delivery!.payload, header: delivery!.signature, base, seti: p.state.setup_intent! };
+  }
+
+  beforeAll(() => server.addWebhookEndpoint({ url: 'http://porte.test/webhooks/stripe', secret, transport: async () => ({ status: 200 }) }));
 
   it('returns the event once the signature checks out', async () => {
-    const header = Stripe.webhooks.generateTestHeaderString({ payload, secret });
+    const { payload, header, base, seti } = await emitted();
     expect(await gateway.verifyWebhook(payload, header, secret)).toEqual({
-      id: 'evt_1',
+      id: expect.stringMatching(/^evt_/),
       type: 'setup_intent.setup_failed',
-      setupIntentId: 'seti_1',
-      metadata: { porte_idempotency_base: 'cs_1' },
+      object: { kind: 'setup_intent', id: seti, status: 'requires_payment_method', customer: expect.stringMatching(/^cus_/), paymentMethod: null, created: expect.any(Number) },
+      // Stripe clears payment_method on a failed setup; the method it failed with is in last_setup_error.
+      failedPaymentMethod: expect.stringMatching(/^pm_/),
+      failureCode: 'card_declined',
+      setupIntentId: seti,
+      metadata: { checkout_session: base, porte_idempotency_base: base },
     });
   });
 
   it('refuses a tampered payload, a wrong secret, a stale timestamp and a missing header', async () => {
-    const header = Stripe.webhooks.generateTestHeaderString({ payload, secret });
+    const { payload, header } = await emitted();
     const stale = Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: Math.floor(Date.now() / 1000) - 3600 });
     const attempts: [string, string, string][] = [
       [payload.replace('setup_failed', 'succeeded'), header, secret],

@@ -1,6 +1,8 @@
 // A merchant on the Stripe gateway, for the checkout tests that go through the real `stripe` SDK:
 // a node harness pointed at a local Stripe-protocol server (fake-stripe-server.ts), one merchant
-// switched to `gateway = 'stripe'`, and its offer `pro` (EUR 29.00 a month).
+// switched to `gateway = 'stripe'`, its offer `pro` (EUR 29.00 a month, due today) and `pro-trial`
+// (the same after a free 14-day trial, nothing due today). The fake server sends
+// its signed events to the app's `POST /webhooks/stripe`, as Stripe would.
 import { afterAll, beforeAll, expect } from 'vitest';
 import { nodeHarness } from '../harness/node.ts';
 import { client, type TestMerchant } from '../harness/types.ts';
@@ -19,29 +21,38 @@ export interface StripeGatewayMerchant {
 }
 
 /** Starts the fake Stripe server and the harness, then the merchant and its offer `pro`. */
-export async function startStripeGatewayMerchant(): Promise<StripeGatewayMerchant> {
+export async function startStripeGatewayMerchant(options: { timeoutMs?: number } = {}): Promise<StripeGatewayMerchant> {
   const stripe = await startFakeStripeServer();
   try {
-    return await merchantOn(stripe);
+    return await merchantOn(stripe, options);
   } catch (error) {
     await stripe.close();
     throw error;
   }
 }
 
-async function merchantOn(stripe: FakeStripeServer): Promise<StripeGatewayMerchant> {
+async function merchantOn(stripe: FakeStripeServer, options: { timeoutMs?: number }): Promise<StripeGatewayMerchant> {
   const h = await nodeHarness({
     config: {
       publicUrl: STRIPE_ORIGIN,
       stripe: { secretKey: 'sk_test_porte', publishableKey: STRIPE_PK, webhookSecret: STRIPE_WEBHOOK_SECRET },
-      stripeApi: { host: stripe.host, port: stripe.port, protocol: stripe.protocol },
+      stripeApi: { host: stripe.host, port: stripe.port, protocol: stripe.protocol, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) },
     },
+  });
+  // Stripe's events reach the app's endpoint, signed by the fake server with the webhook secret.
+  stripe.addWebhookEndpoint({
+    url: `${STRIPE_ORIGIN}/webhooks/stripe`,
+    secret: STRIPE_WEBHOOK_SECRET,
+    transport: (url, init) => h.request(new URL(url).pathname, init),
   });
   const m = await h.merchant();
   await h.deps.db.run("UPDATE merchants SET gateway = 'stripe' WHERE id = ?", [m.id]);
   const api = client(h, m.secretKey);
   const offer = await api('POST', '/v1/offers', { reference: 'pro', name: 'Pro', currency: 'EUR', recurring: { amount: 2900, interval: 'month' } });
   expect(offer.status).toBe(201);
+  // Nothing due today (free trial, no setup fee): the page only saves the method (SetupIntent).
+  const trial = await api('POST', '/v1/offers', { reference: 'pro-trial', name: 'Pro trial', currency: 'EUR', recurring: { amount: 2900, interval: 'month' }, trial: { days: 14 } });
+  expect(trial.status).toBe(201);
   return { stripe, h, m, api };
 }
 
@@ -49,14 +60,14 @@ async function merchantOn(stripe: FakeStripeServer): Promise<StripeGatewayMercha
  * The same, with its hooks registered here: started in beforeAll, closed in afterAll (the harness,
  * then the fake Stripe server). The getters throw before beforeAll has run; `api` may be kept.
  */
-export function useStripeGatewayMerchant(): StripeGatewayMerchant {
+export function useStripeGatewayMerchant(options: { timeoutMs?: number } = {}): StripeGatewayMerchant {
   let started: StripeGatewayMerchant | undefined;
   const get = (): StripeGatewayMerchant => {
     if (!started) throw new Error('useStripeGatewayMerchant: not started yet (read it in a hook or a test)');
     return started;
   };
   beforeAll(async () => {
-    started = await startStripeGatewayMerchant();
+    started = await startStripeGatewayMerchant(options);
   });
   afterAll(async () => {
     await started?.h.close();

@@ -1,0 +1,124 @@
+import type { Hono } from 'hono';
+import { formatMoney } from '../../hosted-pages/format.ts';
+import { clockFor } from '../billing/clock.ts';
+import { customerRepository } from '../customers/repository.ts';
+import { invoiceRepository } from '../invoices/repository.ts';
+import { offerRepository } from '../offers/repository.ts';
+import { cancelSubscription, createSubscription, resumeSubscription } from '../subscriptions/service.ts';
+import { subscriptionRepository } from '../subscriptions/repository.ts';
+import type { AdminEnv } from './context.ts';
+import { readForm } from './context.ts';
+import { act, bt, InvoiceRows, Notice } from './invoice-routes.tsx';
+import { message, page } from './render.tsx';
+
+/**
+ * A customer's billing in the back-office: subscriptions (price, next charge date and amount,
+ * cancel/resume), "+ New subscription" for customers billed by hand or with a saved card, and
+ * their invoices. Every action goes through the API's own services.
+ */
+export function customerBillingRoutes(admin: Hono<AdminEnv>): void {
+  admin.get('/customers/:id/billing', async (c) => {
+    const t = bt(c);
+    const { db } = c.var.deps;
+    const merchantId = c.var.merchant.id;
+    const customer = await customerRepository(db).byId(merchantId, c.req.param('id'));
+    if (!customer) return message(c, 'not_found_title', 'not_found_body', 404);
+    const subs = await subscriptionRepository(db).list(merchantId, { limit: 100, customerId: customer.id });
+    const offers = await offerRepository(db).list(merchantId, { limit: 100 });
+    const byId = new Map(offers.map((o) => [o.id, o]));
+    const invoices = await invoiceRepository(db).list(merchantId, { limit: 100, customerId: customer.id });
+    const now = (await clockFor(c.var.deps, c.var.merchant))().toISOString();
+    const csrf = c.var.session.csrfToken;
+    const money = (amount: number, currency: string) => formatMoney(amount, currency, c.var.locale);
+    return page(c, {
+      title: `${t('billing')} — ${customer.email ?? customer.reference}`,
+      nav: 'customers',
+      body: (
+        <>
+          <Notice c={c} />
+          <h2>{t('subscriptions')}</h2>
+          <ul>
+            {subs.map((s) => {
+              const offer = byId.get(s.offerId);
+              const renews = s.status !== 'canceled' && !s.cancelAtPeriodEnd;
+              return (
+                <li key={s.id}>
+                  <strong>{offer?.name ?? s.offerId}</strong> · {s.status}
+                  {offer ? ` · ${money(offer.recurring.amount, offer.currency)}` : ''}
+                  {renews && offer ? ` · ${t('next_charge')}: ${s.currentPeriodEnd.slice(0, 10)} (${money(offer.recurring.amount, offer.currency)})` : ''}
+                  {s.cancelAtPeriodEnd && s.status !== 'canceled' ? ` · ${t('ends')} ${s.currentPeriodEnd.slice(0, 10)}` : ''}
+                  {s.status !== 'canceled' && (
+                    <span class="actions">
+                      {s.cancelAtPeriodEnd ? (
+                        <form method="post" action={`/admin/subscriptions/${s.id}/resume`}>
+                          <input type="hidden" name="_csrf" value={csrf} />
+                          <button type="submit">{t('resume')}</button>
+                        </form>
+                      ) : (
+                        <form method="post" action={`/admin/subscriptions/${s.id}/cancel`}>
+                          <input type="hidden" name="_csrf" value={csrf} />
+                          <input type="hidden" name="at_period_end" value="1" />
+                          <button type="submit">{t('cancel_end')}</button>
+                        </form>
+                      )}
+                      <form method="post" action={`/admin/subscriptions/${s.id}/cancel`}>
+                        <input type="hidden" name="_csrf" value={csrf} />
+                        <button type="submit" class="danger">{t('cancel_now')}</button>
+                      </form>
+                    </span>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+          <details>
+            <summary>{t('new_subscription')}</summary>
+            <form method="post" action={`/admin/customers/${customer.id}/subscriptions`}>
+              <input type="hidden" name="_csrf" value={csrf} />
+              <label for="offer">{t('offer')}</label>
+              <select id="offer" name="offer" required>
+                {offers.map((o) => <option key={o.id} value={o.id}>{o.name} — {money(o.recurring.amount, o.currency)}</option>)}
+              </select>
+              <label for="collection_method">{t('collection')}</label>
+              <select id="collection_method" name="collection_method">
+                <option value="send_invoice">{t('send_invoice')}</option>
+                <option value="charge_automatically">{t('charge_automatically')}</option>
+              </select>
+              <label for="days_until_due">{t('days_until_due')}</label>
+              <input id="days_until_due" name="days_until_due" type="number" min="0" max="365" value="30" />
+              <button type="submit">{t('create')}</button>
+            </form>
+          </details>
+          <h2>{t('invoices')}</h2>
+          <InvoiceRows c={c} invoices={invoices} now={now} />
+        </>
+      ),
+    });
+  });
+
+  admin.post('/customers/:id/subscriptions', async (c) => {
+    const form = await readForm(c);
+    const id = c.req.param('id');
+    const sendInvoice = form.text('collection_method') !== 'charge_automatically';
+    const days = Number(form.text('days_until_due') || '30');
+    return act(c, `/admin/customers/${id}/billing`, () =>
+      createSubscription(c.var.deps, c.var.merchant, {
+        customer: id,
+        offer: form.text('offer'),
+        collection_method: sendInvoice ? 'send_invoice' : 'charge_automatically',
+        ...(sendInvoice && Number.isInteger(days) && days >= 0 && days <= 365 ? { days_until_due: days } : {}),
+      }),
+    );
+  });
+  admin.post('/subscriptions/:id/cancel', async (c) => {
+    const form = await readForm(c);
+    const sub = await subscriptionRepository(c.var.deps.db).byId(c.var.merchant.id, c.req.param('id'));
+    if (!sub) return message(c, 'not_found_title', 'not_found_body', 404);
+    return act(c, `/admin/customers/${sub.customerId}/billing`, () => cancelSubscription(c.var.deps, c.var.merchant, sub.id, form.text('at_period_end') === '1'));
+  });
+  admin.post('/subscriptions/:id/resume', async (c) => {
+    const sub = await subscriptionRepository(c.var.deps.db).byId(c.var.merchant.id, c.req.param('id'));
+    if (!sub) return message(c, 'not_found_title', 'not_found_body', 404);
+    return act(c, `/admin/customers/${sub.customerId}/billing`, () => resumeSubscription(c.var.deps, c.var.merchant, sub.id));
+  });
+}

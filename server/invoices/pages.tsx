@@ -1,0 +1,160 @@
+import type { Context, Hono } from 'hono';
+import { answerChargeAction, awaitingAction } from '../billing/action.ts';
+import { collect } from '../billing/collect.ts';
+import { contextFor } from '../billing/run.ts';
+import { renderPage } from '../checkout/render.ts';
+import { customerRepository } from '../customers/repository.ts';
+import type { AppEnv } from '../http/env.ts';
+import { sign, verifySignature } from '../lib/secrets.ts';
+import { type Merchant, merchantRepository } from '../merchants/repository.ts';
+import { invoiceT, type InvoiceLocale } from './i18n.ts';
+import { readInvoiceToken } from './links.ts';
+import { type Invoice, invoiceRepository } from './repository.ts';
+
+type C = Context<AppEnv>;
+
+interface Loaded {
+  invoice: Invoice;
+  merchant: Merchant;
+  locale: InvoiceLocale;
+}
+
+/** The invoice behind a token whose MAC checks out and whose customer has not revoked their links. */
+async function load(c: C): Promise<Loaded | undefined> {
+  const { db } = c.var.deps;
+  const claims = await readInvoiceToken(db, c.req.param('token') ?? '');
+  if (!claims) return undefined;
+  const row = await db.get<{ merchant_id: string }>('SELECT merchant_id FROM invoices WHERE id = ?', [claims.invoiceId]);
+  const merchant = row && (await merchantRepository(db).byId(row.merchant_id));
+  const invoice = merchant && (await invoiceRepository(db).byId(merchant.id, claims.invoiceId));
+  if (!merchant || !invoice || invoice.status === 'draft') return undefined;
+  const customer = await customerRepository(db).byId(merchant.id, invoice.customerId);
+  if (!customer || customer.linkVersion !== claims.version || customer.status !== 'active') return undefined;
+  const asked = c.req.query('locale');
+  const locale: InvoiceLocale = asked === 'fr' || asked === 'en' ? asked : customer.language === 'fr' ? 'fr' : 'en';
+  return { invoice, merchant, locale };
+}
+
+const money = (locale: InvoiceLocale, amount: number, currency: string): string =>
+  new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency }).format(amount / 10 ** (new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2));
+const date = (locale: InvoiceLocale, iso: string): string => new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));
+
+async function page(c: C, l: Loaded, status: 200 | 404 = 200): Promise<Response> {
+  const t = invoiceT(l.locale);
+  const inv = l.invoice;
+  const ctx = await contextFor(c.var.deps, l.merchant);
+  const now = ctx.clock();
+  const csrf = await sign(c.var.deps.db, 'invoice-csrf', inv.id);
+  const base = `/invoice/${c.req.param('token')}`;
+  const done = c.req.query('done');
+  const action = inv.status === 'open' && (await awaitingAction(ctx, inv.id));
+  const auto = inv.collectionMethod === 'charge_automatically';
+  return renderPage(c, {
+    locale: l.locale,
+    title: `${t('title')} ${inv.number ?? ''}`,
+    status,
+    formTargets: [],
+    node: (
+      <main>
+        <section class="message" aria-labelledby="invoice-title">
+          <p>{l.merchant.name}</p>
+          <h1 id="invoice-title">
+            {t('title')} {inv.number}
+          </h1>
+          <p class="badge">
+            {t(inv.status)}
+            {inv.status === 'open' && inv.dueDate && inv.dueDate < now.toISOString() ? ` · ${t('overdue')}` : ''}
+          </p>
+          {done === 'paid' || done === 'failed' || done === 'action' ? <p role="status">{t(`done_${done}`)}</p> : null}
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('description')}</th>
+                <th scope="col">{t('period')}</th>
+                <th scope="col">{t('amount')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {inv.lines.map((line) => (
+                <tr key={line.description}>
+                  <td>{line.description}</td>
+                  <td>{line.periodStart && line.periodEnd ? `${date(l.locale, line.periodStart)} – ${date(l.locale, line.periodEnd)}` : ''}</td>
+                  <td>{money(l.locale, line.amount, inv.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>
+            {t('total')}: <strong>{money(l.locale, inv.total, inv.currency)}</strong>
+          </p>
+          {inv.status === 'open' ? <p>{t('amount_due')}: {money(l.locale, inv.total - inv.amountPaid, inv.currency)}</p> : null}
+          {inv.dueDate && inv.status === 'open' ? <p>{t('due_date')}: {date(l.locale, inv.dueDate)}</p> : null}
+          {inv.paidAt ? <p>{t('paid_on')} {date(l.locale, inv.paidAt)}</p> : null}
+          {action ? (
+            <form method="post" action={`${base}/challenge?locale=${l.locale}`} class="choices">
+              <h2>{t('action_title')}</h2>
+              <p>{t('action_body')}</p>
+              <input type="hidden" name="csrf" value={csrf} />
+              <button type="submit" name="outcome" value="approved" class="primary">{t('approve')}</button>
+              <button type="submit" name="outcome" value="failed" class="secondary">{t('fail')}</button>
+            </form>
+          ) : inv.status === 'open' && auto ? (
+            <form method="post" action={`${base}/pay?locale=${l.locale}`}>
+              <p>{t('pay_hint')}</p>
+              <input type="hidden" name="csrf" value={csrf} />
+              <button type="submit" class="primary">{t('pay')}</button>
+            </form>
+          ) : null}
+        </section>
+      </main>
+    ),
+  });
+}
+
+async function csrfOk(c: C, invoiceId: string): Promise<boolean> {
+  const origin = c.req.header('Origin');
+  if (origin && origin !== new URL(c.var.deps.config.publicUrl).origin && origin !== new URL(c.req.url).origin) return false;
+  if (c.req.header('Sec-Fetch-Site') === 'cross-site') return false;
+  const body = await c.req.parseBody();
+  return verifySignature(c.var.deps.db, 'invoice-csrf', invoiceId, typeof body.csrf === 'string' ? body.csrf : '');
+}
+
+const notFoundPage = (c: C) => {
+  const locale: InvoiceLocale = c.req.query('locale') === 'fr' ? 'fr' : 'en';
+  return renderPage(c, { locale, title: invoiceT(locale)('not_found'), status: 404, node: <main><section class="message"><h1>{invoiceT(locale)('not_found')}</h1></section></main> });
+};
+
+/**
+ * `/invoice/{token}`: the hosted invoice page (signed link in `hosted_invoice_url` and e-mails).
+ * Shows the invoice; an open automatic one can be paid with the saved method, and a charge that
+ * asked for authentication is completed here (test gateway: Porte's 3-D Secure stand-in).
+ */
+export function invoicePages(app: Hono<AppEnv>): void {
+  app.get('/invoice/:token', async (c) => {
+    c.header('Referrer-Policy', 'no-referrer');
+    const l = await load(c);
+    return l ? page(c, l) : notFoundPage(c);
+  });
+  app.post('/invoice/:token/pay', async (c) => {
+    const l = await load(c);
+    if (!l) return notFoundPage(c);
+    if (!(await csrfOk(c, l.invoice.id))) return c.text('Forbidden', 403);
+    const ctx = await contextFor(c.var.deps, l.merchant);
+    let done = 'failed';
+    if (l.invoice.status === 'open' && l.invoice.collectionMethod === 'charge_automatically') {
+      const outcome = await collect(ctx, l.invoice.id, { now: true });
+      done = outcome === 'paid' ? 'paid' : outcome === 'action_required' ? 'action' : 'failed';
+    }
+    return c.redirect(`/invoice/${c.req.param('token')}?locale=${l.locale}&done=${done}`, 303);
+  });
+  app.post('/invoice/:token/challenge', async (c) => {
+    const l = await load(c);
+    if (!l) return notFoundPage(c);
+    if (!(await csrfOk(c, l.invoice.id))) return c.text('Forbidden', 403);
+    const body = await c.req.parseBody();
+    const ctx = await contextFor(c.var.deps, l.merchant);
+    await answerChargeAction(ctx, l.invoice.id, body.outcome === 'approved');
+    const after = await invoiceRepository(c.var.deps.db).byId(l.merchant.id, l.invoice.id);
+    return c.redirect(`/invoice/${c.req.param('token')}?locale=${l.locale}&done=${after?.status === 'paid' ? 'paid' : 'failed'}`, 303);
+  });
+}

@@ -1,0 +1,4 @@
+import { nodeHarness } from '../harness/node.ts';
+import { billingYearSuite } from './billing-year.suite.ts';
+
+billingYearSuite(nodeHarness);
