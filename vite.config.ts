@@ -38,6 +38,7 @@ export default defineConfig({
         admin: resolve(import.meta.dirname, 'hosted-pages/admin/client.ts'),
         portal: resolve(import.meta.dirname, 'hosted-pages/portal/client.tsx'),
         'embed-page': resolve(import.meta.dirname, 'hosted-pages/embed/page.ts'),
+        'subscribe-link': resolve(import.meta.dirname, 'hosted-pages/checkout/link.ts'),
         grid: resolve(import.meta.dirname, 'widget/grid/index.tsx'),
         'widget-frame': resolve(import.meta.dirname, 'widget/frame.ts'),
       },

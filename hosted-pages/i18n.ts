@@ -60,6 +60,11 @@ const en = {
   restricted_title: 'Access to the payment form has been restricted',
   restricted_body:
     'After several unsuccessful attempts, access to the payment form has been restricted. Please contact the merchant to continue.',
+  restricted_body_contact: 'After several unsuccessful attempts, access to the payment form has been restricted. Please contact {merchant} to continue:',
+  erased_title: 'This checkout cannot be completed',
+  erased_body: 'The account this checkout was opened for has been closed. Please contact the merchant.',
+  too_many_title: 'Too many attempts',
+  too_many_body: 'Too many checkouts were opened from your connection. Wait a minute and try again.',
   expired_title: 'This checkout link has expired',
   expired_body: 'Checkout links are valid for 24 hours. Go back to the merchant’s site to start again.',
   complete_title: 'You are subscribed',
@@ -141,6 +146,12 @@ const fr: Record<MessageKey, string> = {
   restricted_title: 'Votre accès au formulaire de paiement a été restreint',
   restricted_body:
     "Après plusieurs tentatives infructueuses, l'accès au formulaire de paiement a été restreint. Contactez le marchand pour continuer.",
+  restricted_body_contact:
+    "Après plusieurs tentatives infructueuses, l'accès au formulaire de paiement a été restreint. Contactez {merchant} pour continuer :",
+  erased_title: 'Ce paiement ne peut pas aboutir',
+  erased_body: 'Le compte pour lequel ce paiement a été ouvert a été fermé. Contactez le marchand.',
+  too_many_title: 'Trop de tentatives',
+  too_many_body: 'Trop de paiements ont été ouverts depuis votre connexion. Patientez une minute puis réessayez.',
   expired_title: 'Ce lien de paiement a expiré',
   expired_body: 'Les liens de paiement sont valables 24 heures. Retournez sur le site du marchand pour recommencer.',
   complete_title: 'Vous êtes abonné',

@@ -4,6 +4,7 @@ import { logoRoutes } from './accounts/logo-routes.ts';
 import { adminApp } from './admin/index.ts';
 import { HTTPException } from 'hono/http-exception';
 import { challengePages } from './checkout/challenge.tsx';
+import { linkPages } from './checkout/link.tsx';
 import { checkoutPages } from './checkout/pages.tsx';
 import { checkoutRoutes } from './checkout/routes.ts';
 import { stripeRoutes } from './checkout/stripe-routes.ts';
@@ -100,6 +101,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   // Hosted pages: server-rendered Preact, hydrated by /assets/*.js.
   checkoutPages(app);
+  linkPages(app);
   challengePages(app);
   stripeRoutes(app);
   portalPages(app);

@@ -13,7 +13,7 @@ import { type Subscription, subscriptionRepository, toJson as subscriptionJson }
 import type { CheckoutOffer } from './offer.ts';
 import { type FirstPayment, firstInvoiceStatements } from './first-payment.ts';
 import { type CheckoutSession, checkoutRepository } from './repository.ts';
-import { sessionJson } from './service.ts';
+import { anonymizedReference, sessionJson } from './service.ts';
 
 /** The customer's details as typed on the checkout form (already validated). */
 export interface CheckoutDetails {
@@ -81,6 +81,8 @@ export async function finalizeCheckout(
   const existing = session.customerReference
     ? await customerRepository(db).byReference(merchant.id, session.customerReference)
     : undefined;
+
+  if (existing?.status === 'anonymized') throw anonymizedReference(existing.reference);
 
   const statements: Statement[] = [];
   let customer: Customer;
@@ -162,15 +164,22 @@ export async function finalizeOnce(
   ...args: Parameters<typeof finalizeCheckout>
 ): Promise<{ customerId: string; subscriptionId: string }> {
   const [deps, , session] = args;
+  // Anonymized between our read and our batch: the database's trigger rolled the batch back.
+  const erased = (error: unknown): unknown =>
+    error instanceof Error && error.message.includes('customer_anonymized') && session.customerReference
+      ? anonymizedReference(session.customerReference)
+      : error;
   try {
     return await finalizeCheckout(...args);
   } catch (error) {
-    if (!(error instanceof UniqueViolation)) throw error;
+    if (!(error instanceof UniqueViolation)) throw erased(error);
     const now = await checkoutRepository(deps.db).byId(session.id);
     if (now?.status === 'complete' && now.customerId && now.subscriptionId) {
       return { customerId: now.customerId, subscriptionId: now.subscriptionId };
     }
     // Another session created the customer with this reference meanwhile: retry once, reusing it.
-    return finalizeCheckout(...args);
+    return finalizeCheckout(...args).catch((again: unknown) => {
+      throw erased(again);
+    });
   }
 }

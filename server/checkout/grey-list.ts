@@ -9,6 +9,12 @@ import { eventStatement } from '../events/outbox.ts';
 export const GREY_LIST_THRESHOLD = 5;
 const WINDOW_MS = 60 * 60 * 1000;
 
+/**
+ * Only what the gateway refused counts as an attempt (declined, failed authentication): a mistyped
+ * expiry or card number is the customer's typo, not card testing, and must not lock them out.
+ */
+export const countsAsAttempt = (code: 'card_declined' | 'invalid_details' | 'authentication_failed'): boolean => code !== 'invalid_details';
+
 export interface AttemptKey {
   merchantId: string;
   customerId: string | null;
@@ -16,14 +22,20 @@ export interface AttemptKey {
   ip: string | null;
 }
 
+/**
+ * Failures in the window, by the customer's own record, their email, and the address. The address
+ * counts only for strangers: a known customer (customerId set) behind an address where others
+ * failed — an office, a mobile carrier's NAT — is judged on their own record and email.
+ */
 async function failuresSince(db: Database, key: AttemptKey, since: string): Promise<number> {
+  const ip = key.customerId ? null : key.ip;
   const row = await db.get<{ n: number }>(
     `SELECT MAX(
        (SELECT COUNT(*) FROM payment_attempts WHERE merchant_id = ? AND succeeded = 0 AND created_at >= ? AND customer_id = ?),
        (SELECT COUNT(*) FROM payment_attempts WHERE merchant_id = ? AND succeeded = 0 AND created_at >= ? AND email = ?),
        (SELECT COUNT(*) FROM payment_attempts WHERE merchant_id = ? AND succeeded = 0 AND created_at >= ? AND ip = ?)
      ) AS n`,
-    [key.merchantId, since, key.customerId, key.merchantId, since, key.email, key.merchantId, since, key.ip],
+    [key.merchantId, since, key.customerId, key.merchantId, since, key.email, key.merchantId, since, ip],
   );
   return row?.n ?? 0;
 }

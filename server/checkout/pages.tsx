@@ -41,7 +41,7 @@ export const csp = (merchant: Merchant, stripe = false) => ({
   stripe,
 });
 
-export async function message(c: C, locale: Locale, title: MessageKey, body: MessageKey, status: 200 | 403 | 404 | 410 | 503, merchant?: Merchant, link?: string) {
+export async function message(c: C, locale: Locale, title: MessageKey, body: MessageKey, status: 200 | 403 | 404 | 409 | 410 | 429 | 503, merchant?: Merchant, link?: string) {
   const t = translator(locale);
   return renderPage(c, {
     locale,
@@ -106,8 +106,12 @@ async function renderCheckout(c: C, l: Loaded, extra: { values?: Record<string, 
     return message(c, locale, 'unavailable_title', 'gateway_unavailable', 503, l.merchant);
   }
   if (prepared.gateway === 'stripe') await checkoutRepository(deps.db).saveGatewayState(l.session.id, { ...l.session.gatewayState, ...prepared.state });
-  // A returning customer (session with their reference) sees what Porte already knows of them.
-  const known = l.session.customerReference ? await customerRepository(deps.db).byReference(l.merchant.id, l.session.customerReference) : undefined;
+  // A returning customer sees what Porte already knows of them, but only when the reference was
+  // vouched for (secret key or identity hash): in test mode anyone may claim any reference.
+  const known =
+    l.session.customerReference && l.session.customerHashVerified
+      ? await customerRepository(deps.db).byReference(l.merchant.id, l.session.customerReference)
+      : undefined;
   const prefill = {
     email: l.session.prefill.email ?? known?.email ?? undefined,
     first_name: l.session.prefill.first_name ?? known?.firstName ?? undefined,
@@ -190,6 +194,8 @@ export async function respond(c: C, l: Loaded, outcome: SubmitOutcome, form?: Ch
       return c.redirect(`${outcome.redirect}?locale=${locale}${embed ? '&embed=1' : ''}`, 303);
     case 'restricted':
       return restrictedPage(c, locale, l.merchant);
+    case 'erased':
+      return message(c, locale, 'erased_title', 'erased_body', 409, l.merchant, l.session.cancelUrl);
     case 'closed':
       if (outcome.status !== 'complete') return message(c, locale, 'expired_title', 'expired_body', 410, l.merchant, l.session.cancelUrl);
       return outcome.redirect && !embed ? c.redirect(outcome.redirect, 303) : confirmation(c, l);
@@ -207,28 +213,6 @@ export async function respond(c: C, l: Loaded, outcome: SubmitOutcome, form?: Ch
 }
 
 export function checkoutPages(app: Hono<AppEnv>): void {
-  app.get('/subscribe/:merchant/:offer', async (c) => {
-    const { deps } = c.var;
-    const locale = pickLocale(c.req.query('locale'), c.req.header('Accept-Language'));
-    const merchant = await merchantRepository(deps.db).bySlug(c.req.param('merchant'));
-    const offer = merchant && (await loadOffer(deps.db, merchant.id, c.req.param('offer')));
-    if (!merchant || !offer?.visible) return message(c, locale, 'not_found_title', 'not_found_body', 404);
-    const email = v.safeParse(v.pipe(v.string(), v.email(), v.maxLength(254)), c.req.query('email') ?? '');
-    const thanks = `${deps.config.publicUrl}/checkout/thanks?locale=${locale}`;
-    const { session } = await checkoutService(deps).create(
-      merchant,
-      {
-        offer: offer.id,
-        customer_email: email.success ? email.output : undefined,
-        success_url: merchant.successUrl ?? thanks,
-        cancel_url: merchant.cancelUrl ?? thanks,
-        locale: c.req.query('locale') === 'fr' || c.req.query('locale') === 'en' ? (c.req.query('locale') as Locale) : locale,
-      },
-      'link',
-    );
-    return c.redirect(`/checkout/${session.id}`, 303);
-  });
-
   // The default success URL (shareable links without the merchant's own): checkout_session_id is appended.
   app.get('/checkout/thanks', async (c) => {
     const l = await load(c, c.req.query('checkout_session_id') ?? '');
@@ -251,6 +235,11 @@ export function checkoutPages(app: Hono<AppEnv>): void {
     if (!l) return message(c, locale, 'not_found_title', 'not_found_body', 404);
     const status = effectiveStatus(l.session, c.var.deps.clock());
     if (status !== 'open') return respond(c, l, { kind: 'closed', status });
+    // Anonymized since the session was created: say so now, before anyone types a card number.
+    if (l.session.customerReference) {
+      const customer = await customerRepository(c.var.deps.db).byReference(l.merchant.id, l.session.customerReference);
+      if (customer?.status === 'anonymized') return respond(c, l, { kind: 'erased' });
+    }
     return renderCheckout(c, l);
   });
 

@@ -8,6 +8,8 @@ export interface CheckoutSession {
   offerId: string;
   customerReference: string | null;
   customerEmail: string | null;
+  /** The reference was vouched for (secret key, or the widget's identity hash): only then is it prefilled. */
+  customerHashVerified: boolean;
   prefill: Prefill;
   successUrl: string;
   cancelUrl: string;
@@ -31,6 +33,7 @@ interface Row {
   offer_id: string;
   customer_reference: string | null;
   customer_email: string | null;
+  customer_hash_verified: number;
   prefill: string;
   success_url: string;
   cancel_url: string;
@@ -53,6 +56,7 @@ const fromRow = (r: Row): CheckoutSession => ({
   offerId: r.offer_id,
   customerReference: r.customer_reference,
   customerEmail: r.customer_email,
+  customerHashVerified: r.customer_hash_verified === 1,
   prefill: JSON.parse(r.prefill) as Prefill,
   successUrl: r.success_url,
   cancelUrl: r.cancel_url,
@@ -77,10 +81,10 @@ export function checkoutRepository(db: Database) {
     },
     insert(s: CheckoutSession): Statement {
       return sql(
-        `INSERT INTO checkout_sessions (id, merchant_id, offer_id, customer_reference, customer_email, prefill,
+        `INSERT INTO checkout_sessions (id, merchant_id, offer_id, customer_reference, customer_email, customer_hash_verified, prefill,
            success_url, cancel_url, locale, source, status, gateway_state, embed_origin, client_ip, expires_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', '{}', ?, ?, ?, ?)`,
-        s.id, s.merchantId, s.offerId, s.customerReference, s.customerEmail, JSON.stringify(s.prefill),
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', '{}', ?, ?, ?, ?)`,
+        s.id, s.merchantId, s.offerId, s.customerReference, s.customerEmail, s.customerHashVerified ? 1 : 0, JSON.stringify(s.prefill),
         s.successUrl, s.cancelUrl, s.locale, s.source, s.embedOrigin, s.clientIp, s.expiresAt, s.createdAt,
       );
     },

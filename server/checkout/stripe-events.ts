@@ -12,6 +12,7 @@ import type { StripeWebhookEvent } from '../gateways/stripe.ts';
 import { type Merchant, merchantRepository } from '../merchants/repository.ts';
 import { savePaymentMethod } from '../portal/changes.ts';
 import type { CheckoutDetails } from './complete.ts';
+import { ApiError } from '../http/errors.ts';
 import { finalizeOnce } from './complete.ts';
 import { chargeFirst } from './first-payment.ts';
 import { settleFirstPayment } from './first-settle.ts';
@@ -71,7 +72,12 @@ async function completeCheckout(deps: Deps, sessionId: string, gateway: PaymentG
   const first = await chargeFirst(deps, gateway, session, offer, result);
   if (first.kind === 'refused') return;
   const details = JSON.parse(session.gatewayState.details) as CheckoutDetails;
-  await finalizeOnce(deps, merchant, session, offer, details, result.method, result.gatewayCustomerId, 'stripe', first.kind === 'paid' ? first.payment : undefined);
+  await finalizeOnce(deps, merchant, session, offer, details, result.method, result.gatewayCustomerId, 'stripe', first.kind === 'paid' ? first.payment : undefined).catch(
+    (error: unknown) => {
+      // The customer was erased meanwhile: nothing to complete, and nothing for Stripe to retry.
+      if (!(error instanceof ApiError && error.code === 'customer_anonymized')) throw error;
+    },
+  );
 }
 
 interface Ref {

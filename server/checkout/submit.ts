@@ -1,5 +1,6 @@
 import { isMessageKey, type MessageKey } from '../../hosted-pages/i18n.ts';
-import { customerRepository } from '../customers/repository.ts';
+import { type Customer, customerRepository } from '../customers/repository.ts';
+import { ApiError } from '../http/errors.ts';
 import type { Deps } from '../deps.ts';
 import { type ConfirmResult, GatewayUnavailable, type TokenizedMethod } from '../gateways/port.ts';
 import { gatewayFor } from '../gateways/select.ts';
@@ -7,7 +8,7 @@ import { isCountryCode } from '../lib/countries.ts';
 import type { Merchant } from '../merchants/repository.ts';
 import { type CheckoutDetails, finalizeOnce, successRedirect } from './complete.ts';
 import { chargeFirst, type FirstCharge, type FirstPayment } from './first-payment.ts';
-import { isRestricted, recordFailure } from './grey-list.ts';
+import { countsAsAttempt, isRestricted, recordFailure } from './grey-list.ts';
 import type { CheckoutOffer } from './offer.ts';
 import { type CheckoutSession, checkoutRepository } from './repository.ts';
 import type { CheckoutForm } from './schema.ts';
@@ -18,6 +19,8 @@ export type SubmitOutcome =
   | { kind: 'invalid'; errors: Partial<Record<string, MessageKey>>; formError?: MessageKey; values?: Record<string, string> }
   | { kind: 'requires_action'; redirect: string }
   | { kind: 'restricted' }
+  /** The session's customer was anonymized (GDPR erasure): never reused, so this checkout cannot complete. */
+  | { kind: 'erased' }
   | { kind: 'closed'; status: 'complete' | 'expired'; redirect?: string };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -45,6 +48,20 @@ interface Context {
   locale?: 'en' | 'fr';
 }
 
+/**
+ * The customer the session speaks for, when Porte knows it. Restrictions always apply (an erased
+ * or grey-listed customer is returned whatever the session); privileges need the reference to be
+ * vouched for (secret key or identity hash): an unverified reference (test mode) is a stranger's,
+ * whose failures neither grey-list that customer nor lift the per-address limit.
+ */
+async function sessionCustomer(ctx: Context): Promise<Customer | undefined> {
+  const { session } = ctx;
+  if (!session.customerReference) return undefined;
+  const customer = await customerRepository(ctx.deps.db).byReference(ctx.merchant.id, session.customerReference);
+  const restricted = customer?.status === 'anonymized' || customer?.greyListed;
+  return customer && (restricted || session.customerHashVerified) ? customer : undefined;
+}
+
 /** What the checkout form's POST does: validate, grey list, gateway, then one atomic completion. */
 export async function submitCheckout(ctx: Context, form: CheckoutForm): Promise<SubmitOutcome> {
   const { deps, merchant, session } = ctx;
@@ -55,9 +72,8 @@ export async function submitCheckout(ctx: Context, form: CheckoutForm): Promise<
   const { details, errors } = validateDetails(form);
   if (Object.keys(errors).length > 0) return { kind: 'invalid', errors, formError: 'fix_errors' };
 
-  const existing = session.customerReference
-    ? await customerRepository(deps.db).byReference(merchant.id, session.customerReference)
-    : undefined;
+  const existing = await sessionCustomer(ctx);
+  if (existing?.status === 'anonymized') return { kind: 'erased' };
   const attemptKey = { merchantId: merchant.id, customerId: existing?.id ?? null, email: details.email.toLowerCase(), ip: ctx.ip };
   if (await isRestricted(deps.db, attemptKey, existing, now)) return { kind: 'restricted' };
 
@@ -96,7 +112,7 @@ export async function submitCheckout(ctx: Context, form: CheckoutForm): Promise<
     case 'unavailable':
       return { kind: 'invalid', errors: {}, formError: 'gateway_unavailable' };
     case 'failed': {
-      if (await recordFailure(deps.db, attemptKey, existing, now)) return { kind: 'restricted' };
+      if (countsAsAttempt(result.code) && (await recordFailure(deps.db, attemptKey, existing, now))) return { kind: 'restricted' };
       // The test gateway answers with message keys; Stripe with its own English text, mapped by code.
       const key: MessageKey = isMessageKey(result.message)
         ? result.message
@@ -117,8 +133,13 @@ async function complete(
   firstPayment?: FirstPayment,
 ): Promise<SubmitOutcome> {
   const session = ctx.session.locale || !ctx.locale ? ctx.session : { ...ctx.session, locale: ctx.locale };
-  const ids = await finalizeOnce(ctx.deps, ctx.merchant, session, ctx.offer, details, method, gatewayCustomerId, gatewayKind, firstPayment);
-  return { kind: 'completed', redirect: successRedirect(ctx.session), ...ids };
+  try {
+    const ids = await finalizeOnce(ctx.deps, ctx.merchant, session, ctx.offer, details, method, gatewayCustomerId, gatewayKind, firstPayment);
+    return { kind: 'completed', redirect: successRedirect(ctx.session), ...ids };
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'customer_anonymized') return { kind: 'erased' };
+    throw error;
+  }
 }
 
 /** The test gateway's 3-D Secure challenge answered: approve completes, fail counts as a failure. */
@@ -142,9 +163,7 @@ export async function answerChallenge(ctx: Context, approved: boolean): Promise<
     return complete(ctx, parsed, method, null, 'test', first.kind === 'paid' ? first.payment : undefined);
   }
   // Counted like a declined card: against the session's existing customer too, so it can be grey-listed.
-  const existing = session.customerReference
-    ? await customerRepository(deps.db).byReference(ctx.merchant.id, session.customerReference)
-    : undefined;
+  const existing = await sessionCustomer(ctx);
   const attemptKey = { merchantId: ctx.merchant.id, customerId: existing?.id ?? null, email: parsed.email.toLowerCase(), ip: ctx.ip };
   if (await recordFailure(deps.db, attemptKey, existing, deps.clock())) return { kind: 'restricted' };
   return { kind: 'invalid', errors: { card_number: 'authentication_failed' }, formError: 'authentication_failed', values: { ...parsed } };

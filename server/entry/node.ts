@@ -11,6 +11,7 @@ import { migrateNode } from '../db/migrate-node.ts';
 import { type Deps, jsonLogger, systemClock } from '../deps.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
+import { purgeExpired } from '../checkout/purge.ts';
 import { clientAddress, proxyCount } from '../http/client-address.ts';
 import { drainEmails } from '../email/outbox.ts';
 import { smtpTransport } from '../email/smtp.ts';
@@ -104,6 +105,16 @@ const billingLoop = setInterval(() => {
     });
 }, Number(process.env.PORTE_BILLING_INTERVAL_MS ?? 10_000));
 
+// Expired checkout sessions and old payment attempts: purged by the same code as the Workers cron.
+let purging: Promise<unknown> | null = null;
+const purgeLoop = setInterval(() => {
+  purging ??= purgeExpired(deps.db, deps.clock)
+    .catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'checkout purge failed', error: String(error) })))
+    .finally(() => {
+      purging = null;
+    });
+}, Number(process.env.PORTE_PURGE_INTERVAL_MS ?? 10 * 60_000));
+
 // Graceful shutdown: stop accepting, let requests in flight finish, then close the database.
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -112,8 +123,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     stopping = true;
     clearInterval(loop);
     clearInterval(billingLoop);
+    clearInterval(purgeLoop);
     server.close(() => {
-      Promise.all([delivering, billing]).finally(async () => {
+      Promise.all([delivering, billing, purging]).finally(async () => {
         await checkpointer.stop();
         sqlite.close();
         process.exit(0);

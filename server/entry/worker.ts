@@ -8,6 +8,7 @@ import type { AppEnv } from '../http/env.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
 import { drainEmails } from '../email/outbox.ts';
+import { purgeExpired } from '../checkout/purge.ts';
 import { deliverDue, deliveryOptions } from '../webhooks/delivery.ts';
 import { runBilling } from '../billing/run.ts';
 
@@ -75,13 +76,15 @@ export default {
 
   /**
    * Cron trigger (wrangler.toml): the billing run (a bounded number of chunks: what is left is found
-   * by the next trigger), then the webhook and email outboxes, with the same code as the Node loops.
-   * Emails come after billing so that the run's events (receipts, failures) are mailed in the same trigger.
+   * by the next trigger), then the webhook and email outboxes, with the same code as the Node loops;
+   * beside them, the purge of long-expired checkout sessions. Emails come after billing so that the
+   * run's events (receipts, failures) are mailed in the same trigger.
    */
   async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
     const { deps } = setup(env, env.PORTE_PUBLIC_URL ?? 'http://localhost:8787');
     const billed = runBilling(deps).catch((error) => console.error(JSON.stringify({ level: 'error', msg: 'billing run failed', error: String(error) })));
     ctx.waitUntil(billed.then(() => deliverDue(deps.db, deps.clock, deliveryOptions(deps))));
     ctx.waitUntil(billed.then(() => drainEmails(deps)));
+    ctx.waitUntil(purgeExpired(deps.db, deps.clock));
   },
 };

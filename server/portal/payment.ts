@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { isMessageKey } from '../../hosted-pages/i18n.ts';
 import type { PortalMessage } from '../../hosted-pages/portal/i18n.ts';
 import type { PortalGatewayView } from '../../hosted-pages/portal/view.ts';
-import { type AttemptKey, isRestricted, recordFailure } from '../checkout/grey-list.ts';
+import { type AttemptKey, countsAsAttempt, isRestricted, recordFailure } from '../checkout/grey-list.ts';
 import type { Deps } from '../deps.ts';
 import { type ConfirmResult, GatewayUnavailable, type PaymentGateway } from '../gateways/port.ts';
 import { gatewayFor } from '../gateways/select.ts';
@@ -108,7 +108,7 @@ export async function preparePayment(ctx: Ctx): Promise<PortalGatewayView> {
 }
 
 async function failed(ctx: Ctx, result: Extract<ConfirmResult, { status: 'failed' }>): Promise<PaymentOutcome> {
-  if (await recordFailure(ctx.deps.db, attemptKey(ctx), ctx.portal.customer, ctx.deps.clock())) return { kind: 'restricted' };
+  if (countsAsAttempt(result.code) && (await recordFailure(ctx.deps.db, attemptKey(ctx), ctx.portal.customer, ctx.deps.clock()))) return { kind: 'restricted' };
   // The test gateway answers with message keys; Stripe with its own English text, mapped by code.
   const key: PortalMessage = isMessageKey(result.message) ? result.message : result.code === 'authentication_failed' ? 'authentication_failed' : 'card_declined';
   return { kind: 'invalid', errors: { [result.param ?? 'card_number']: key }, formError: key };

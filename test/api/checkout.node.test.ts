@@ -3,7 +3,7 @@ import { seedDemo } from '../../server/merchants/seed.ts';
 import { seedSteps } from '../../server/seed-steps.ts';
 import { nodeHarness } from '../harness/node.ts';
 import { client } from '../harness/types.ts';
-import { CARDS, card, checkoutSuite, counts, formFields, hides, offerBodies, openCheckout, postCheckout, shows } from './checkout.suite.ts';
+import { CARDS, card, checkoutSuite, counts, followLink, formFields, hides, offerBodies, openCheckout, postCheckout, shows } from './checkout.suite.ts';
 
 checkoutSuite(nodeHarness);
 
@@ -103,9 +103,8 @@ describe('checkout on Node: expiry, outbox events, the demo merchant', () => {
     try {
       const demo = await seedDemo(fresh.deps, seedSteps);
       expect(demo?.secretKey).toMatch(/^porte_sk_test_/);
-      const res = await fresh.request('/subscribe/demo/pro-monthly', { redirect: 'manual' });
-      expect(res.status).toBe(303);
-      const id = /^\/checkout\/(cs_\w+)$/.exec(res.headers.get('Location') ?? '')?.[1] ?? '';
+      const { location } = await followLink(fresh, '/subscribe/demo/pro-monthly');
+      const id = /^\/checkout\/(cs_\w+)$/.exec(location)?.[1] ?? '';
       const page = await openCheckout(fresh, id);
       expect(page.status).toBe(200);
       shows(page.html, 'Demo Shop');

@@ -47,6 +47,27 @@ export async function postCheckout(h: Harness, path: string, fields: Record<stri
   return { status: res.status, location: res.headers.get('Location'), html: await res.text() };
 }
 
+/**
+ * A visitor following a shareable link: the GET shows the offer and a form (it creates nothing),
+ * the form's POST creates the session and redirects to it. Returns where it went and the cookie.
+ */
+export async function followLink(h: Harness, path: string, cookie?: string) {
+  const page = await h.request(path, { redirect: 'manual', headers: cookie ? { Cookie: cookie } : {} });
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1]?.replaceAll('&amp;', '&') ?? '';
+  expect(action).toBe(path);
+  const res = await h.request(action, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: APP_ORIGIN, ...(cookie ? { Cookie: cookie } : {}) },
+    body: new URLSearchParams({ csrf }).toString(),
+  });
+  expect(res.status).toBe(303);
+  return { html, csrf, location: res.headers.get('Location') ?? '', cookie: res.headers.get('Set-Cookie')?.split(';')[0] ?? '' };
+}
+
 /** Customers and subscriptions the merchant can see: "nothing created" means both empty. */
 export async function counts(api: Client): Promise<{ customers: number; subscriptions: number }> {
   const customers = await api('GET', '/v1/customers?limit=100');
@@ -475,12 +496,10 @@ export function checkoutSuite(factory: HarnessFactory): void {
       expect(await counts(api)).toEqual({ customers: 1, subscriptions: 1 });
     });
 
-    it('GET /subscribe/{slug}/{offer} creates a session (email and locale prefilled) and redirects to it', async () => {
+    it('/subscribe/{slug}/{offer}: the page’s form creates a session (email and locale prefilled) and redirects to it', async () => {
       const { merchant, api, offers } = await shop();
-      const res = await h.request(`/subscribe/${merchant.slug}/pro-monthly?email=link@example.com&locale=fr`, { redirect: 'manual' });
-      expect(res.status).toBe(303);
-      const location = res.headers.get('Location') ?? '';
-      const id = /\/checkout\/(cs_\w+)$/.exec(location)?.[1];
+      const { location } = await followLink(h, `/subscribe/${merchant.slug}/pro-monthly?email=link@example.com&locale=fr`);
+      const id = /\/checkout\/(cs_\w+)(\?locale=fr)?$/.exec(location)?.[1];
       expect(id).toBeTruthy();
       const s = await api('GET', `/v1/checkout_sessions/${id}`);
       expect(s.body).toMatchObject({ status: 'open', offer: offers.trial.id, customer_email: 'link@example.com', locale: 'fr' });

@@ -319,5 +319,19 @@ export function portalSuite(factory: HarnessFactory): void {
       shows(now.html, 'name="line1"');
       expect((await api('GET', `/v1/customers/${c.id}`)).body.payment_method).toEqual({ type: 'none' });
     });
+
+    it('does not count mistyped card details towards the grey list: after seven typos a good card is saved', async () => {
+      const { api } = await portalShop(h);
+      const c = (await api('POST', '/v1/customers', { email: 'typo-portal@example.com' })).body;
+      const url = (await link(api, c.id)).url;
+      const page = await openPortal(h, url);
+      for (let i = 0; i < 7; i++) {
+        const typo = await postPortal(h, url, '/payment_method', { csrf: page.csrf('payment_method'), ...card(CARDS.ok), card_expiry: '13/99' });
+        expect({ i, status: typo.status }).toEqual({ i, status: 422 });
+        shows(typo.html, 'Enter a future expiry date as MM/YY.');
+      }
+      expect((await postPortal(h, url, '/payment_method', { csrf: page.csrf('payment_method'), ...card(CARDS.ok) })).status).toBe(303);
+      expect((await api('GET', `/v1/customers/${c.id}`)).body).toMatchObject({ grey_listed: false, payment_method: { type: 'card', card: { last4: '4242' } } });
+    });
   });
 }

@@ -72,7 +72,8 @@ describe('hosted checkout in Chromium', () => {
     const page = await newPage();
     const bundle = page.waitForResponse((r) => r.url().endsWith('/assets/checkout.js'));
     await page.goto(`${suite.server.url}/subscribe/demo/pro-monthly`);
-    expect(new URL(page.url()).pathname).toMatch(/^\/checkout\/cs_\w+$/);
+    // The link's page posts its form at once (a GET creates no session): the browser lands on checkout.
+    await page.waitForURL(/\/checkout\/cs_\w+$/);
     expect((await bundle).status()).toBe(200);
     await expect.poll(() => page.locator('.offer-name').textContent()).toBe('Pro');
     expect(await page.getByText('14-day free trial').isVisible()).toBe(true);
@@ -228,6 +229,7 @@ describe('hosted checkout in Chromium', () => {
   it('in French (?locale=fr): French labels, "S\'abonner", prices like "29,00 €"; completes; no serious axe violation', async () => {
     const page = await newPage();
     await page.goto(`${suite.server.url}/subscribe/demo/pro-monthly?locale=fr`);
+    await page.waitForURL(/\/checkout\/cs_\w+\?locale=fr$/);
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
     for (const label of ['E-mail', 'Prénom', 'Nom', 'Adresse', 'Code postal', 'Ville', 'Pays', 'Numéro de carte', 'Expiration', 'CVC']) {
       expect(await page.getByLabel(label, { exact: true }).count(), label).toBe(1);

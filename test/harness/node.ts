@@ -9,7 +9,7 @@ import { migrateNode } from '../../server/db/migrate-node.ts';
 import type { Deps } from '../../server/deps.ts';
 import { createMerchant } from '../../server/merchants/service.ts';
 import { randomToken } from '../../server/lib/ids.ts';
-import type { Harness } from './types.ts';
+import { type Harness, returnsRows } from './types.ts';
 
 export const migrationsDir = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -27,7 +27,7 @@ export async function nodeHarness(overrides: Partial<Deps> = {}): Promise<Harnes
     file,
     request: async (path, init) => app.request(path, init),
     async sql<T>(query: string, params: (string | number | null)[] = []): Promise<T[]> {
-      if (/^\s*select/i.test(query)) return deps.db.all<T>(query, params);
+      if (returnsRows(query)) return deps.db.all<T>(query, params);
       await deps.db.run(query, params);
       return [];
     },

@@ -21,11 +21,17 @@ export interface Harness {
   close(): Promise<void>;
   /** A first-run setup token: issued and stored hashed on Node, the PORTE_SETUP_TOKEN secret on Workers. */
   setupToken?(): Promise<string>;
-  /** Runs one SQL statement on the app's database and returns its rows (tests that check what is stored). */
+  /**
+   * Runs one SQL statement on the app's database and returns its rows (SELECT, or RETURNING):
+   * for what no API shows (rows a GET must not create) or to age rows. A failing statement rejects.
+   */
   sql?<T = Record<string, unknown>>(query: string, params?: (string | number | null)[]): Promise<T[]>;
-  /** Workers only: fire the cron trigger (the webhook outbox drain). */
+  /** Workers only: fire the cron trigger (the webhook outbox drain, the checkout purge). */
   scheduled?(): Promise<void>;
 }
+
+/** Statements whose rows `Harness.sql` hands back (better-sqlite3 tells `all` from `run`). */
+export const returnsRows = (query: string): boolean => /^\s*select\b/i.test(query) || /\breturning\b/i.test(query);
 
 export type HarnessFactory = () => Promise<Harness>;
 

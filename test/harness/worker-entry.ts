@@ -5,6 +5,7 @@ import { d1Database } from '../../server/db/d1.ts';
 import worker, { type Env } from '../../server/entry/worker.ts';
 import { type EventType, eventStatement } from '../../server/events/outbox.ts';
 import { createMerchant } from '../../server/merchants/service.ts';
+import { returnsRows } from './types.ts';
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
@@ -37,9 +38,14 @@ export default {
     if (url.pathname === '/__test/sql' && request.method === 'POST') {
       const input = (await request.json()) as { query: string; params: (string | number | null)[] };
       const db = d1Database(env.DB);
-      if (/^\s*select/i.test(input.query)) return Response.json(await db.all(input.query, input.params));
-      await db.run(input.query, input.params);
-      return Response.json([]);
+      try {
+        if (returnsRows(input.query)) return Response.json(await db.all(input.query, input.params));
+        await db.run(input.query, input.params);
+        return Response.json([]);
+      } catch (error) {
+        // The test sees the database's own message (a constraint, a trigger's RAISE).
+        return new Response(error instanceof Error ? error.message : String(error), { status: 500 });
+      }
     }
     return worker.fetch(request, env, ctx);
   },

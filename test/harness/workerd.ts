@@ -81,6 +81,7 @@ export async function workerdHarness(options: { persistDir?: string; migrate?: b
     setupToken: async () => setupToken,
     async sql<T>(query: string, params: (string | number | null)[] = []) {
       const res = await request('/__test/sql', { method: 'POST', body: JSON.stringify({ query, params }) });
+      if (!res.ok) throw new Error(await res.text());
       return (await res.json()) as T[];
     },
     async scheduled() {

@@ -1,0 +1,4 @@
+import { nodeHarness } from '../harness/node.ts';
+import { checkoutRulesSuite } from './checkout-rules.suite.ts';
+
+checkoutRulesSuite(nodeHarness);
