@@ -1,5 +1,5 @@
 import type { Customer } from '../customers/repository.ts';
-import type { Invoice } from '../invoices/repository.ts';
+import type { Invoice, InvoiceLine } from '../invoices/repository.ts';
 import type { Merchant } from '../merchants/repository.ts';
 import { isEuCountry } from '../tax/rates.ts';
 import type { TaxMention } from '../tax/rules.ts';
@@ -29,19 +29,8 @@ export interface Buyer {
   isBusiness: boolean;
 }
 
-export interface DocumentLine {
-  description: string;
-  periodStart: string | null;
-  periodEnd: string | null;
-  quantity: number;
-  /** Excluding tax, minor units. */
-  unitAmount: number;
-  /** Excluding tax, minor units. */
-  amount: number;
-  /** Percent (20, 5.5); null = no VAT. */
-  taxRate: number | null;
-  taxAmount: number;
-}
+/** A line as stored on the invoice: amounts excluding tax in minor units, `taxRate` in percent (null = no VAT). */
+export type DocumentLine = InvoiceLine;
 
 export interface InvoiceDocument {
   kind: 'invoice' | 'credit_note';

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { checkoutSessionOut } from '../checkout/schema.ts';
 import { customerOut } from '../customers/schema.ts';
+import { invoiceOut } from '../invoices/schema.ts';
 import { subscriptionOut } from '../subscriptions/repository.ts';
 import type { EventType } from './outbox.ts';
 
@@ -10,41 +11,8 @@ import type { EventType } from './outbox.ts';
  * An event emitted with an object that changed carries `{object, previous_attributes}`.
  */
 
-/** An invoice as the API returns it (CONTRACT.md, "Invoices"). Billing may replace this with its own output schema. */
-export const invoiceEventObject = v.object({
-  id: v.string(),
-  object: v.literal('invoice'),
-  number: v.nullable(v.string()),
-  status: v.picklist(['draft', 'open', 'paid', 'void', 'uncollectible']),
-  customer: v.string(),
-  subscription: v.nullable(v.string()),
-  currency: v.string(),
-  lines: v.array(
-    v.object({
-      description: v.string(),
-      period_start: v.nullable(v.string()),
-      period_end: v.nullable(v.string()),
-      quantity: v.number(),
-      unit_amount: v.number(),
-      amount: v.number(),
-      tax_rate: v.nullable(v.number()),
-      tax_amount: v.number(),
-    }),
-  ),
-  subtotal: v.number(),
-  tax: v.number(),
-  total: v.number(),
-  amount_paid: v.number(),
-  amount_due: v.number(),
-  collection_method: v.picklist(['charge_automatically', 'send_invoice']),
-  due_date: v.nullable(v.string()),
-  attempt_count: v.number(),
-  next_payment_attempt: v.nullable(v.string()),
-  hosted_invoice_url: v.nullable(v.string()),
-  created_at: v.string(),
-  finalized_at: v.nullable(v.string()),
-  paid_at: v.nullable(v.string()),
-});
+/** Invoice events carry the invoice exactly as the API returns it. */
+const invoiceEventObject = invoiceOut;
 
 const changed = <S extends v.GenericSchema>(object: S) =>
   v.object({
