@@ -108,6 +108,15 @@ export function OfferForm({ view }: { view: OfferFormView }) {
         <Field name="trial_amount" label={t('trial_amount')} value={val.trial_amount} inputmode="decimal" optional {...common} />
       </div>
       <Field name="features" label={t('features')} value={val.features} multiline optional {...common} />
+      <fieldset aria-describedby="fr-hint">
+        <legend>{t('fr_translation')}</legend>
+        <p class="hint" id="fr-hint">
+          {t('fr_translation_hint')}
+        </p>
+        <Field name="fr_name" label={t('fr_name')} value={val.fr_name} optional {...common} />
+        <Field name="fr_description" label={t('fr_description')} value={val.fr_description} optional multiline {...common} />
+        <Field name="fr_features" label={t('fr_features')} value={val.fr_features} multiline optional {...common} />
+      </fieldset>
       <label class="choice" for="f-visible">
         <input type="checkbox" id="f-visible" name="visible" value="1" checked={val.visible === '1'} />
         <span>{t('visible')}</span>

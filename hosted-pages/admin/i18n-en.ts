@@ -1,4 +1,5 @@
 import { accountsEn } from './accounts-i18n.ts';
+import { offerEn } from './offer-i18n.ts';
 /** The back-office in English. Keys double as flash and error codes; see i18n.ts for shared labels. */
 export const en = {
   app_name: 'Porte back-office',
@@ -340,4 +341,5 @@ export const en = {
   ev_invoice_marked_uncollectible: 'Invoice uncollectible',
   // Accounts, environments, setup, profile, go live (issue 10).
   ...accountsEn,
+  ...offerEn,
 } as const;

@@ -1,5 +1,6 @@
 import { accountsFr } from './accounts-i18n.ts';
 import type { en } from './i18n-en.ts';
+import { offerFr } from './offer-i18n.ts';
 
 /** Le back-office en français (vocabulaire de ProAbono : « Abonnés », « Nouveau client », « Enregistrer »). */
 export const fr: Record<keyof typeof en, string> = {
@@ -342,4 +343,5 @@ export const fr: Record<keyof typeof en, string> = {
   ev_invoice_marked_uncollectible: 'Facture irrécouvrable',
   // Accounts, environments, setup, profile, go live (issue 10).
   ...accountsFr,
+  ...offerFr,
 };

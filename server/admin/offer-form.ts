@@ -48,6 +48,9 @@ export function offerValues(o: Offer, locale: AdminLocale): Values {
     trial_amount: amountText(o.trial.amount, o.currency, locale),
     features: o.features.join('\n'),
     visible: o.visible ? '1' : '',
+    fr_name: o.translations.fr?.name ?? '',
+    fr_description: o.translations.fr?.description ?? '',
+    fr_features: (o.translations.fr?.features ?? []).join('\n'),
   };
 }
 
@@ -60,10 +63,29 @@ export const fieldOfParam: Record<string, string> = {
   'trial.amount': 'trial_amount',
   recurring: 'recurring_amount',
   trial: 'trial_days',
+  'translations.fr.name': 'fr_name',
+  'translations.fr.description': 'fr_description',
+  'translations.fr.features': 'fr_features',
 };
 
+const lines = (text: string | undefined): string[] => (text ?? '').split('\n').map((f) => f.trim()).filter(Boolean);
+
+/**
+ * The French fieldset as the API's `translations`: only the fields filled in, so an empty one
+ * falls back to the default text. An all-empty fieldset sends `{}`, which on edit clears them.
+ */
+function translationsOf(values: Values): { fr?: Record<string, unknown> } {
+  const fr: Record<string, unknown> = {};
+  if (values.fr_name) fr.name = values.fr_name;
+  if (values.fr_description) fr.description = values.fr_description;
+  const features = lines(values.fr_features);
+  if (features.length > 0) fr.features = features;
+  return Object.keys(fr).length > 0 ? { fr } : {};
+}
+
 function messageFor(field: string, issue: v.BaseIssue<unknown>): AdminKey {
-  switch (field) {
+  // The French fields follow the same rules as the default ones they translate.
+  switch (field.replace(/^fr_/, '')) {
     case 'reference':
       return 'reference_invalid';
     case 'name':
@@ -92,6 +114,9 @@ export function parseOfferForm(form: Form, mode: 'create' | 'update'): { values:
   values.currency = (values.currency ?? '').toUpperCase();
   values.features = form.all('features')[0] ?? '';
   values.visible = form.text('visible') ? '1' : '';
+  values.fr_name = form.text('fr_name');
+  values.fr_description = form.text('fr_description');
+  values.fr_features = form.all('fr_features')[0] ?? '';
   const errors: Errors = {};
   const currency = values.currency ?? '';
 
@@ -120,7 +145,8 @@ export function parseOfferForm(form: Form, mode: 'create' | 'update'): { values:
     amount_upfront: amount('amount_upfront', 0),
     recurring: { amount: amount('recurring_amount', undefined), interval: values.interval, interval_count: whole('interval_count', 1) },
     trial: trialDays > 0 || values.trial_amount ? { days: trialDays, amount: amount('trial_amount', 0) } : null,
-    features: (values.features ?? '').split('\n').map((f) => f.trim()).filter(Boolean),
+    features: lines(values.features),
+    translations: translationsOf(values),
     visible: values.visible === '1',
   };
   const result = v.safeParse(mode === 'create' ? offerCreateSchema : offerUpdateSchema, raw, { abortEarly: false });

@@ -5,6 +5,7 @@ import { TableList, TablePage } from '../../hosted-pages/admin/TablePages.tsx';
 import type { Errors } from '../../hosted-pages/admin/ui.tsx';
 import { ApiError } from '../http/errors.ts';
 import { merchantRepository } from '../merchants/repository.ts';
+import { localizeOffer } from '../offers/schema.ts';
 import { offerService } from '../offers/service.ts';
 import { pricingTableCreateSchema, type PricingTableUpdate } from '../pricing-tables/schema.ts';
 import { pricingTableService, publicPricingTable } from '../pricing-tables/service.ts';
@@ -76,12 +77,14 @@ export function tableRoutes(admin: Hono<AdminEnv>): void {
       embedCode: `<script src="${config.publicUrl}/widget.js" data-key="${key ?? ''}" async></script>\n<div data-porte-pricing-table="${table.reference}"></div>`,
       previewEmpty: !shown || shown.offers.length === 0,
     };
+    // The preview reads as the widget would for a visitor in the back-office's language: the same
+    // localizeOffer as checkout and the portal, so translated words fall back to the default ones alike.
     return page(c, {
       title: t('table_title', { reference: table.reference }),
       nav: 'tables',
       body: (nonce) => (
         <TablePage
-          view={{ ...view, preview: shown && <GridPreview offers={shown.offers} highlighted={shown.highlighted} locale={c.var.locale} nonce={nonce} /> }}
+          view={{ ...view, preview: shown && <GridPreview offers={shown.offers.map((o) => localizeOffer(o, c.var.locale))} highlighted={shown.highlighted} locale={c.var.locale} nonce={nonce} /> }}
         />
       ),
     });
