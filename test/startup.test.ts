@@ -9,7 +9,6 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { freePort } from './harness/server.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const tsx = join(root, 'node_modules/.bin/tsx');
 
 interface Running {
   child: ChildProcessByStdio<null, Readable, Readable>;
@@ -36,7 +35,8 @@ async function start(dir: string, env: Record<string, string> = {}): Promise<Run
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PORTE_DB: join(dir, 'data', 'porte.sqlite'), ...env };
   delete childEnv.PORTE_PUBLIC_URL;
   if (env.PORTE_SEED === undefined) delete childEnv.PORTE_SEED;
-  const child = spawn(tsx, ['server/entry/node.ts'], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  // As `npm start` runs it: one Node process with tsx's loader, so SIGTERM reaches Porte's own handler.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/entry/node.ts'], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {

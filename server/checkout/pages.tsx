@@ -193,7 +193,7 @@ export async function respond(c: C, l: Loaded, outcome: SubmitOutcome, form?: Ch
     case 'requires_action':
       return c.redirect(`${outcome.redirect}?locale=${locale}${embed ? '&embed=1' : ''}`, 303);
     case 'restricted':
-      return restrictedPage(c, locale, l.merchant);
+      return restrictedPage(c, locale, l.merchant, await embedScript(c));
     case 'erased':
       return message(c, locale, 'erased_title', 'erased_body', 409, l.merchant, l.session.cancelUrl);
     case 'closed':

@@ -8,7 +8,8 @@ import type { Merchant } from '../merchants/repository.ts';
 import { renderPage } from './render.ts';
 
 /** The grey list's "restricted" page, with the business's support contact: someone to ask. */
-export function restrictedPage(c: Context<AppEnv>, locale: Locale, merchant: Merchant) {
+/** `hydrate`: in the widget's frame, the embed script that lets the visitor leave (Esc) and unlocks the overlay. */
+export function restrictedPage(c: Context<AppEnv>, locale: Locale, merchant: Merchant, hydrate?: { bundle: string; props: unknown }) {
   const t = translator(locale);
   const brand = brandOf(merchant, c.var.deps.config.publicUrl);
   return renderPage(c, {
@@ -19,5 +20,6 @@ export function restrictedPage(c: Context<AppEnv>, locale: Locale, merchant: Mer
     frameAncestors: merchant.allowedOrigins,
     formTargets: merchant.allowedOrigins,
     node: MessagePage({ title: t('restricted_title'), body: t('restricted_body'), children: <SupportContact brand={brand} locale={locale} /> }),
+    hydrate,
   });
 }

@@ -61,9 +61,9 @@ describe('offers on Node: seed, public pricing table, frozen prices', () => {
     const now = new Date().toISOString();
     await h.deps.db.batch([
       sql(
-        `INSERT INTO subscriptions (id, merchant_id, customer_id, offer_id, status, current_period_start, current_period_end, created_at, updated_at)
-         VALUES ('sub_test', ?, 'cus_test', ?, 'canceled', ?, ?, ?, ?)`,
-        merchant.id, offer.id, now, now, now, now,
+        `INSERT INTO subscriptions (id, merchant_id, customer_id, offer_id, status, current_period_start, current_period_end, billing_anchor, created_at, updated_at)
+         VALUES ('sub_test', ?, 'cus_test', ?, 'canceled', ?, ?, ?, ?, ?)`,
+        merchant.id, offer.id, now, now, now, now, now,
       ),
     ]);
     const price: [Record<string, unknown>, string][] = [
