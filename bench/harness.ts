@@ -459,3 +459,5 @@ export function staticGraph(entry: string): string[] {
 
 /** gzip size (zlib's default level, as servers and CDNs typically serve) of one file, bytes. */
 export const gzipBytes = (file: string): number => gzipSync(readFileSync(file)).length;
+/** The same for a response body held in memory. */
+export const gzipText = (text: string): number => gzipSync(text).length;
