@@ -1,4 +1,4 @@
-import type { RenderGrid, Mode, OpenOptions, PresentArgs, SubscribedDetail } from './types.ts';
+import type { Mode, OpenOptions, Present, RenderGrid, SubscribedDetail } from './types.ts';
 
 /**
  * widget.js — the one script tag a merchant pastes. Dependency-free and tiny (budget: 2 KB gzip):
@@ -67,8 +67,8 @@ if (script && !w.Porte?.loaded) {
       location.assign(url);
       return undefined;
     }
-    const frame = await load<{ present: (a: PresentArgs) => Promise<SubscribedDetail | undefined> }>('widget-frame');
-    return frame.present({ base, key, url, session: body.id, mode, anchor: el, emit });
+    const frame = await load<{ present: Present }>('widget-frame');
+    return frame.present(base, key, url, body.id, mode, el, emit);
   };
 
   // One checkout at a time: a double click, or another call while one is opening or open, gets its promise.

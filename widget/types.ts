@@ -26,6 +26,17 @@ export interface PresentArgs {
   emit: (name: string, detail?: unknown, cancelable?: boolean) => boolean;
 }
 
+/** The frame module's entry, positional to keep the loader's bytes down (same order as PresentArgs). */
+export type Present = (
+  base: string,
+  key: string,
+  url: string,
+  session: string,
+  mode: PresentArgs['mode'],
+  anchor: Element | null,
+  emit: PresentArgs['emit'],
+) => Promise<SubscribedDetail | undefined>;
+
 /**
  * The grid's own code (its fallback renderer), called by the loader with the pricing table's body
  * (rejected with the server's error, or without one when nothing answered), data-locale (without
