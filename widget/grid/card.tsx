@@ -43,7 +43,7 @@ export function Card({ offer, highlighted, locale, t, choose }: { offer: Offer; 
           ))}
         </ul>
       )}
-      {/* data-offer: the loader's one click listener on server-rendered markup finds the offer by it. */}
+      {/* data-offer: the loader's one click listener on server-rendered markup reads it from the click's target, so the button holds text only. */}
       <button type="button" data-offer={offer.reference} onClick={() => choose(offer.reference)} aria-describedby={id}>
         {t.subscribe}
       </button>
