@@ -1,6 +1,7 @@
 import { renderToString } from 'preact-render-to-string';
 import { Cards, type GridLocale } from '../../widget/grid/card.tsx';
 import { gridCss } from '../../widget/grid/styles.ts';
+import { localizeOffer } from '../offers/schema.ts';
 import type { PublicPricingTable } from '../pricing-tables/schema.ts';
 
 const inert = () => {};
@@ -13,5 +14,7 @@ const inert = () => {};
  * host page's CSP without 'unsafe-inline' still applies it.
  */
 export function gridMarkup(table: PublicPricingTable, locale: GridLocale): { html: string; css: string } {
-  return { html: renderToString(<Cards offers={table.offers} highlighted={table.highlighted} locale={locale} choose={inert} />), css: gridCss };
+  // Words localised as checkout and the portal do (translated where they are, defaults elsewhere).
+  const offers = table.offers.map((o) => ({ ...localizeOffer(o, locale), translations: {} }));
+  return { html: renderToString(<Cards offers={offers} highlighted={table.highlighted} locale={locale} choose={inert} />), css: gridCss };
 }
