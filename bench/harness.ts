@@ -85,6 +85,8 @@ export interface ServerProcess {
   cpuMs(): number;
   /** The last output of the child, for error messages. */
   output(): string;
+  /** Resident memory of the largest process of the tree (the node running the server, not tsx's parent), MB. */
+  rssMb(): number;
   /** Stops the server; rejects if it had already exited on its own. */
   stop(): Promise<void>;
 }
@@ -163,6 +165,7 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
     ready,
     cpuMs: () => cpuMsOf(tree),
     output: () => output,
+    rssMb: () => Math.max(...tree.map(rssKbOf).filter(Number.isFinite)) / 1024,
     async stop() {
       // A server that died during the run (crash, OOM) makes its figures meaningless: say so loudly.
       if (child.exitCode !== null || child.signalCode !== null) {
@@ -233,6 +236,16 @@ function readStat(pid: number): { ppid: number; cpuTicks: number } | undefined {
     return { ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
   } catch {
     return undefined;
+  }
+}
+
+/** VmRSS of one process in kB (NaN when unreadable). */
+function rssKbOf(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : Number.NaN;
+  } catch {
+    return Number.NaN;
   }
 }
 
