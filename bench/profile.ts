@@ -129,7 +129,7 @@ export function mainProfile(dir: string): string | undefined {
  * Waits for `dir`'s profiles once the server was stopped: tsx's parent can exit before the node
  * process it runs has written them. Resolves with the main one, or undefined after `timeoutMs`.
  */
-export async function awaitProfile(dir: string, timeoutMs = 15_000): Promise<string | undefined> {
+export async function awaitProfile(dir: string, timeoutMs = 60_000): Promise<string | undefined> {
   const deadline = performance.now() + timeoutMs;
   let last = '';
   while (performance.now() < deadline) {

@@ -68,8 +68,15 @@ export async function run(): Promise<Row[]> {
   const none = results.get('none');
   const eligible = VARIANTS.filter((v) => v.sameSemantics && (results.get(v.name)?.searchP95 ?? Number.POSITIVE_INFINITY) <= SEARCH_P95_MS);
   // By the median: the mean follows the machine's stalls more than the index.
-  const best = eligible.sort((a, b) => (results.get(a.name)?.insertP50 ?? 0) - (results.get(b.name)?.insertP50 ?? 0))[0];
-  log(`cheapest insert holding search p95 ≤ ${SEARCH_P95_MS} ms with the API's semantics: ${best?.name ?? 'none'}`);
+  const cheapest = eligible.sort((a, b) => (results.get(a.name)?.insertP50 ?? 0) - (results.get(b.name)?.insertP50 ?? 0))[0];
+  // When none holds the target (a loaded machine), the fastest search with the API's semantics stays.
+  const fastest = VARIANTS.filter((v) => v.sameSemantics).sort((a, b) => (results.get(a.name)?.searchP95 ?? Number.POSITIVE_INFINITY) - (results.get(b.name)?.searchP95 ?? Number.POSITIVE_INFINITY))[0];
+  const best = cheapest ?? fastest;
+  log(
+    cheapest
+      ? `cheapest insert holding search p95 ≤ ${SEARCH_P95_MS} ms with the API's semantics: ${cheapest.name}`
+      : `no candidate holds search p95 ≤ ${SEARCH_P95_MS} ms here; the fastest search with the API's semantics: ${fastest?.name ?? 'none'}`,
+  );
   const rows: Row[] = [];
   for (const v of VARIANTS) {
     if (v.name === 'none') continue;
