@@ -67,10 +67,13 @@ export function runPrimary(options: PrimaryOptions): void {
     info({ msg: 'stopping', workers: alive.map((w) => w.process.pid) });
     const exits = alive.map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve()))));
     for (const w of alive) w.process.kill('SIGTERM');
+    process.exitCode = code;
+    // Kept referenced: it also keeps the process alive while the checkpointer thread (unref'd)
+    // finishes, so the last checkpoint and the close happen before the exit, not instead of them.
     setTimeout(() => {
       for (const w of alive) if (!w.isDead()) w.process.kill('SIGKILL');
       process.exit(1);
-    }, STOP_TIMEOUT_MS).unref();
+    }, STOP_TIMEOUT_MS);
     Promise.all(exits)
       .then(() => options.close())
       .finally(() => process.exit(code));

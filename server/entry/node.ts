@@ -51,7 +51,8 @@ if (cluster.isWorker) {
         server.close(() => {
           closeDatabase().finally(() => process.exit(0));
         });
-        setTimeout(() => process.exit(1), 10_000).unref();
+        // Referenced: the process stays up until the last checkpoint and the close (see cluster.ts).
+        setTimeout(() => process.exit(1), 10_000);
       });
     }
   }

@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -324,4 +324,35 @@ describe('PORTE_WORKERS=2', () => {
     // Nothing to report but the shutdown: no worker died on its own, no loop failed.
     expect(logLines(porte).filter((l) => l.level === 'error')).toEqual([]);
   });
+});
+
+it('a worker that cannot listen (port taken) stops the cluster with a failure instead of restarting forever', { timeout: 120_000 }, async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, resolve));
+  const port = (taken.address() as { port: number }).port;
+  const folder = mkdtempSync(join(tmpdir(), 'porte-cluster-taken-'));
+  try {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/entry/node.ts'], {
+      cwd: repoRoot,
+      env: { ...process.env, NODE_ENV: 'test', PORT: String(port), PORTE_DB: join(folder, 'porte.sqlite'), PORTE_WORKERS: '2', PORTE_SEED: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const code = await new Promise<number | string | null>((resolve) => child.once('exit', (c, signal) => resolve(signal ?? c)));
+    expect(code, out).toBe(1);
+    expect(out).toContain('EADDRINUSE');
+    expect(out).not.toContain('Porte is running at');
+    // Every worker it forked is gone too.
+    const forked = [...out.matchAll(/"msg":"worker exited","worker":\d+,"pid":(\d+)/g), ...out.matchAll(/"msg":"stopping","workers":\[([\d,]*)\]/g)]
+      .flatMap((m) => (m[1] ?? '').split(','))
+      .filter(Boolean)
+      .map(Number);
+    expect(forked.length).toBeGreaterThan(0);
+    expect(forked.filter(alive)).toEqual([]);
+  } finally {
+    taken.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
