@@ -23,6 +23,8 @@ function bundle(): Promise<string> {
       platform: 'neutral',
       target: 'es2022',
       conditions: ['workerd', 'worker', 'browser'],
+      // Workers' built-in modules (worker-mailer's `cloudflare:sockets`) are provided by workerd, as wrangler does.
+      external: ['cloudflare:*'],
       mainFields: ['module', 'main'],
       outfile: join(outdir, 'worker.js'),
       logLevel: 'error',
