@@ -94,6 +94,23 @@ export function emailsSuite(factory: HarnessFactory, hooks: EmailHooks): void {
       expect(detail).toContain('Kept, not sent');
     });
 
+    it('without PORTE_SMTP_URL even a live environment sends nothing: its receipt is kept, with the invoice PDF listed', async () => {
+      const live = await h.merchant({ mode: 'live' });
+      const api = client(h, live.secretKey);
+      const offerId = await offer(api, { reference: 'live-basic', name: 'Basic', recurring: { amount: 900, interval: 'month' } });
+      const customer = (await api('POST', '/v1/customers', { email: 'live-kept@example.com', language: 'en' })).body.id as string;
+      const sub = await api('POST', '/v1/subscriptions', { customer, offer: offerId, collection_method: 'send_invoice' });
+      const paid = await api('POST', `/v1/invoices/${sub.body.latest_invoice}/pay`, { paid_out_of_band: true, method: 'bank_transfer' });
+      expect(paid.body.status).toBe('paid');
+      const receipt = async () => (await h.sql?.<{ id: string; status: string; attempts: number }>("SELECT id, status, attempts FROM emails WHERE to_address = 'live-kept@example.com' AND kind = 'receipt'"))?.[0];
+      for (let i = 0; i < 30 && !(await receipt()); i++) await hooks.drain(h);
+      expect(await receipt()).toMatchObject({ status: 'stored', attempts: 0 });
+      const liveAgent = await signInAdmin(h, live);
+      const detail = decode(await (await liveAgent.send(`/admin/emails/${(await receipt())?.id}`)).text());
+      expect(detail).toContain('Kept, not sent');
+      expect(detail).toContain(`${paid.body.number}.pdf (application/pdf,`);
+    });
+
     it('a checkout and a renewal through the billing engine: one confirmation and a receipt per paid invoice, on the customer page', async () => {
       const api = client(h, m.secretKey);
       const offerId = await offer(api, { reference: 'gold', name: 'Gold <plan>', recurring: { amount: 1200, interval: 'month' } });
