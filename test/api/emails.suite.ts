@@ -24,7 +24,7 @@ export function emailsSuite(factory: HarnessFactory, hooks: EmailHooks): void {
       h = await factory();
       m = await h.merchant();
       agent = await signInAdmin(h, m);
-    }, 120_000);
+    }, 180_000);
     afterAll(() => h?.close());
 
     const emailIds = async (path: string) => [...(await (await agent.send(path)).text()).matchAll(/href="\/admin\/emails\/(eml_\w+)"/g)].map((x) => x[1] ?? '');
