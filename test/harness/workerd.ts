@@ -23,6 +23,8 @@ function bundle(): Promise<string> {
       platform: 'neutral',
       target: 'es2022',
       conditions: ['workerd', 'worker', 'browser'],
+      // Workers' built-in modules (worker-mailer's `cloudflare:sockets`) are provided by workerd, as wrangler does.
+      external: ['cloudflare:*'],
       mainFields: ['module', 'main'],
       // As wrangler bundles with nodejs_compat: node:* modules are the runtime's (server/lib/crypto.ts).
       external: ['node:*'],
