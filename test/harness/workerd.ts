@@ -23,11 +23,10 @@ function bundle(): Promise<string> {
       platform: 'neutral',
       target: 'es2022',
       conditions: ['workerd', 'worker', 'browser'],
-      // Workers' built-in modules (worker-mailer's `cloudflare:sockets`) are provided by workerd, as wrangler does.
-      external: ['cloudflare:*'],
       mainFields: ['module', 'main'],
-      // As wrangler bundles with nodejs_compat: node:* modules are the runtime's (server/lib/crypto.ts).
-      external: ['node:*'],
+      // Provided by workerd, as wrangler leaves them: its built-ins (worker-mailer's `cloudflare:sockets`)
+      // and, with nodejs_compat, the node:* modules (server/lib/crypto.ts).
+      external: ['cloudflare:*', 'node:*'],
       outfile: join(outdir, 'worker.js'),
       logLevel: 'error',
     });
