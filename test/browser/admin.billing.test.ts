@@ -20,7 +20,7 @@ const usDay = (iso: string): string => {
 const leap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 const billingForm = (page: Page) => page.locator('form[action="/admin/settings/billing"]');
-const upcoming = (page: Page) => page.locator('section[aria-labelledby="h-upcoming"]').innerText();
+const upcoming = (page: Page) => page.locator('section[aria-labelledby="h-upcoming"]').textContent().then((t) => t ?? '');
 const pageWidth = (page: Page): Promise<number> => page.evaluate(() => document.documentElement.scrollWidth);
 
 async function advanceTo(to: string): Promise<void> {
