@@ -5,7 +5,7 @@
 // publishable key and client secret, as Stripe.js does), the bank approves, and the server reads the
 // PaymentIntent before marking the invoice paid. Counted at Stripe: one succeeded charge.
 import { describe, expect, it } from 'vitest';
-import { type JsonObject } from '../stripe/fake-stripe-server.ts';
+import type { JsonObject } from '../stripe/fake-stripe-server.ts';
 import { STRIPE_ORIGIN as ORIGIN, STRIPE_PK as PK, useStripeGatewayMerchant } from '../stripe/stripe-gateway.ts';
 
 const DAY = 86_400_000;
@@ -22,7 +22,7 @@ const post = (path: string, fields: Record<string, string>) =>
   gateway.h.request(path, { method: 'POST', headers: { Origin: ORIGIN, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(), redirect: 'manual' });
 
 /** Signs up on the free trial with the card that asks for authentication on every charge. */
-export async function signupWithAuthCard(email: string): Promise<string> {
+async function signupWithAuthCard(email: string): Promise<string> {
   const s = await api('POST', '/v1/checkout_sessions', { offer: 'pro-trial', success_url: 'https://shop.example/ok', cancel_url: 'https://shop.example/no' });
   const view = props(await (await gateway.h.request(`/checkout/${s.body.id}`)).text());
   const seti = /^(seti_[^_]+)/.exec(view.gateway.clientSecret)?.[1] ?? '';
