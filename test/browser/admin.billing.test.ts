@@ -129,13 +129,13 @@ describe('back-office billing in Chromium', () => {
 
     // The PDF from the customer's billing page and from the invoice page.
     await page.goto(`${f.url}/admin/customers/${c.id}/billing`);
-    const link = page.getByRole('link', { name: `Invoice ${inv.number} as PDF` });
+    const link = page.getByRole('link', { name: `PDF of invoice ${inv.number}` });
     const pdf = await page.request.get(new URL((await link.getAttribute('href')) ?? '', f.url).toString());
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()['content-type']).toBe('application/pdf');
     expect((await pdf.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
     await page.goto(`${f.url}/admin/invoices/${inv.id}`);
-    const [download] = await Promise.all([page.waitForResponse((r) => r.url().endsWith(`/admin/invoices/${inv.id}/pdf`)), page.getByRole('link', { name: `Invoice ${inv.number} as PDF` }).click()]);
+    const [download] = await Promise.all([page.waitForResponse((r) => r.url().endsWith(`/admin/invoices/${inv.id}/pdf`)), page.getByRole('link', { name: `PDF of invoice ${inv.number}` }).click()]);
     expect(download.headers()['content-type']).toBe('application/pdf');
     // Signed out, the PDF is not served.
     const anonymous = await fetch(`${f.url}/admin/invoices/${inv.id}/pdf`, { redirect: 'manual' });
