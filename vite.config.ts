@@ -37,6 +37,7 @@ export default defineConfig({
         checkout: resolve(import.meta.dirname, 'hosted-pages/checkout/client.tsx'),
         admin: resolve(import.meta.dirname, 'hosted-pages/admin/client.ts'),
         portal: resolve(import.meta.dirname, 'hosted-pages/portal/client.tsx'),
+        invoice: resolve(import.meta.dirname, 'hosted-pages/invoice/client.ts'),
         'embed-page': resolve(import.meta.dirname, 'hosted-pages/embed/page.ts'),
         'subscribe-link': resolve(import.meta.dirname, 'hosted-pages/checkout/link.ts'),
         grid: resolve(import.meta.dirname, 'widget/grid/index.tsx'),

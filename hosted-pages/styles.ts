@@ -45,4 +45,11 @@ button.primary[disabled]{opacity:.7;cursor:progress}
 .message{max-width:560px;margin:48px auto;text-align:center}
 .choices{display:flex;gap:12px}.choices button{flex:1}
 button.secondary{font:inherit;font-weight:700;background:#fff;color:var(--err);border:1px solid var(--err);border-radius:8px;padding:12px 16px;cursor:pointer}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.invoices{width:100%;border-collapse:collapse;font-size:.95rem}.invoices th{text-align:left;color:var(--muted);font-size:.8rem}
+.invoices td,.invoices th{padding:8px 6px;border-top:1px solid #eceef3;vertical-align:middle}
+.invoice-actions{display:flex;gap:12px;align-items:center;justify-content:flex-end;flex-wrap:wrap}
+.invoices a.button{width:auto;padding:6px 14px}
+@media(max-width:560px){.invoices thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}.invoices tr{display:block;border-top:1px solid #eceef3;padding:8px 0}
+.invoices td{display:flex;justify-content:space-between;border:0;padding:2px 0}.invoices td[data-label]::before{content:attr(data-label);color:var(--muted)}.invoice-actions{justify-content:flex-start;padding-top:6px}}
 `;

@@ -91,7 +91,7 @@ const statusKey = (s: EmailRowView['status']): Key => `status_${s}`;
 export function EmailTable({ t, rows }: { t: EmailT; rows: EmailRowView[] }) {
   if (rows.length === 0) return <p class="empty">{t('no_emails')}</p>;
   return (
-    <table>
+    <table class="stack">
       <thead>
         <tr>
           <th scope="col">{t('col_date')}</th>

@@ -18,6 +18,8 @@ export interface SettingsView {
   stripeWebhookHint?: string;
   /** `events`: the types, or "All events", as shown. */
   webhooks: { id: string; url: string; events: string; status: EndpointStatus }[];
+  /** The next invoice number with the saved prefix, e.g. DEMO-2026-000042. */
+  invoiceExample: string;
 }
 
 const Section = ({ id, title, children }: { id: string; title: string; children: ComponentChildren }) => (
@@ -96,6 +98,26 @@ export function SettingsPage({ view }: { view: SettingsView }) {
             <Field name="stripe_publishable_key" label={t('stripe_publishable')} value={val.stripe_publishable_key} autocomplete="off" {...common} />
             <Field name="stripe_webhook_secret" label={t('stripe_webhook')} type="password" hint={view.stripeWebhookHint && t('stripe_saved_hint', { hint: view.stripeWebhookHint })} autocomplete="off" {...common} />
           </div>
+          <button type="submit">{t('save')}</button>
+        </form>
+      </Section>
+
+      <Section id="h-billing" title={t('billing_settings')}>
+        <form method="post" action="/admin/settings/billing" noValidate>
+          <Csrf value={csrf} />
+          <p class="hint">{t('billing_settings_help')}</p>
+          <Field name="invoice_prefix" label={t('invoice_prefix')} value={val.invoice_prefix} hint={t('invoice_prefix_hint', { example: view.invoiceExample })} autocomplete="off" {...common} />
+          <Radios
+            name="dunning_policy"
+            legend={t('dunning_policy')}
+            value={val.dunning_policy}
+            options={[
+              { value: 'cancel', label: t('dunning_cancel') },
+              { value: 'unpaid', label: t('dunning_unpaid') },
+              { value: 'past_due', label: t('dunning_past_due') },
+            ]}
+            {...common}
+          />
           <button type="submit">{t('save')}</button>
         </form>
       </Section>

@@ -1,3 +1,4 @@
+import { billingUiEn } from './billing-ui-i18n.ts';
 import { accountsEn } from './accounts-i18n.ts';
 import { offerEn } from './offer-i18n.ts';
 /** The back-office in English. Keys double as flash and error codes; see i18n.ts for shared labels. */
@@ -342,4 +343,5 @@ export const en = {
   // Accounts, environments, setup, profile, go live (issue 10).
   ...accountsEn,
   ...offerEn,
+  ...billingUiEn,
 } as const;

@@ -1,3 +1,4 @@
+import { billingUiFr } from './billing-ui-i18n.ts';
 import { accountsFr } from './accounts-i18n.ts';
 import type { en } from './i18n-en.ts';
 import { offerFr } from './offer-i18n.ts';
@@ -344,4 +345,5 @@ export const fr: Record<keyof typeof en, string> = {
   // Accounts, environments, setup, profile, go live (issue 10).
   ...accountsFr,
   ...offerFr,
+  ...billingUiFr,
 };

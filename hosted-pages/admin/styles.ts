@@ -40,7 +40,7 @@ a{color:var(--link)}
 table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}
 table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)}
 table.stack tr{padding:10px 0;border-bottom:1px solid var(--line)}
-table.stack td{border:0;padding:2px 0}table.stack td:empty{display:none}
+table.stack td{border:0;padding:2px 0;overflow-wrap:anywhere}table.stack td:empty{display:none}
 dl.details{grid-template-columns:minmax(0,1fr);gap:0}dl.details dd{margin-bottom:8px}
 table.stack td[data-label]::before{content:attr(data-label);display:block;font-size:.8rem;font-weight:600;color:var(--muted)}
 }
@@ -51,7 +51,7 @@ table.stack td[data-label]::before{content:attr(data-label);display:block;font-s
 .content{padding:24px;max-width:1120px;width:100%}
 .topbar{display:flex;justify-content:space-between;align-items:center;gap:12px;flex-wrap:wrap;margin-bottom:16px}
 .topbar h1{margin:0}
-h1{font-size:1.6rem;margin:0 0 16px}h2{font-size:1.15rem;margin:0 0 12px}
+h1{font-size:1.6rem;margin:0 0 16px;overflow-wrap:anywhere}h2{font-size:1.15rem;margin:0 0 12px}
 .card{background:var(--card);border-radius:var(--radius);padding:20px;box-shadow:0 1px 3px rgba(0,0,0,.08);margin-bottom:20px}
 .test-banner{display:inline-block;background:#fff4d6;color:#6b4e00;border-radius:6px;padding:2px 10px;font-size:.85rem;margin:0 8px}
 table{width:100%;border-collapse:collapse}

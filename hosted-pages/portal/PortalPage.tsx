@@ -2,7 +2,7 @@ import { useRef, useState } from 'preact/hooks';
 import { mountStripe, type StripeHandle } from '../checkout/stripe-element.ts';
 import { CountrySelect, Field, TestPaymentFields } from '../fields.tsx';
 import { type PortalTranslate, portalTranslator } from './i18n.ts';
-import type { PaymentMethodView, PortalSubscriptionView, PortalView } from './view.ts';
+import type { PaymentMethodView, PortalInvoiceView, PortalSubscriptionView, PortalView } from './view.ts';
 
 type Busy = 'payment' | 'address' | null;
 
@@ -49,6 +49,40 @@ function Plan({ sub, t }: { sub: PortalSubscriptionView; t: PortalTranslate }) {
         </p>
       )}
     </article>
+  );
+}
+
+/** The customer's invoices: a table that stacks into cards on a phone (styles: `.invoices`). */
+function Invoices({ invoices, t }: { invoices: PortalInvoiceView[]; t: PortalTranslate }) {
+  if (invoices.length === 0) return <p>{t('no_invoices')}</p>;
+  return (
+    <table class="invoices">
+      <thead>
+        <tr>
+          <th scope="col">{t('invoice_number')}</th>
+          <th scope="col">{t('invoice_date')}</th>
+          <th scope="col">{t('invoice_total')}</th>
+          <th scope="col">{t('invoice_status')}</th>
+          <th scope="col"><span class="sr-only">PDF</span></th>
+        </tr>
+      </thead>
+      <tbody>
+        {invoices.map((inv) => (
+          <tr key={inv.id} data-invoice={inv.id}>
+            <td data-label={t('invoice_number')}>{inv.number}</td>
+            <td data-label={t('invoice_date')}><time dateTime={inv.dateIso}>{inv.date}</time></td>
+            <td data-label={t('invoice_total')}>{inv.total}</td>
+            <td data-label={t('invoice_status')}><span class="badge">{t(`invoice_${inv.status}`)}</span></td>
+            <td class="invoice-actions">
+              <a href={inv.pdfHref} aria-label={t('invoice_pdf_label', { number: inv.number })} download>{t('invoice_pdf')}</a>
+              {inv.payHref && (
+                <a class="button" href={inv.payHref} aria-label={t('invoice_pay_label', { number: inv.number })}>{t('invoice_pay')}</a>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -118,6 +152,8 @@ export function PortalPage({ view }: { view: PortalView }) {
           ))}
           <h2 id="pm-title">{t('current_payment_method')}</h2>
           <CurrentMethod pm={view.paymentMethod} t={t} />
+          <h2 id="invoices-title">{t('invoices_title')}</h2>
+          <Invoices invoices={view.invoices} t={t} />
         </section>
         <div>
           <div class="field">

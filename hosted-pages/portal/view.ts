@@ -18,6 +18,19 @@ export interface PortalSubscriptionView {
   cancelHref: string | null;
 }
 
+/** One of the customer's finalized invoices: its PDF, and "Pay" (the hosted invoice page) while open. */
+export interface PortalInvoiceView {
+  id: string;
+  number: string;
+  /** Finalization date, formatted in the page's language; `dateIso` for <time>. */
+  date: string;
+  dateIso: string;
+  total: string;
+  status: 'open' | 'paid' | 'void' | 'uncollectible' | 'draft';
+  pdfHref: string;
+  payHref: string | null;
+}
+
 export type PaymentMethodView =
   | { type: 'card'; brand: string; last4: string; exp: string }
   | { type: 'sepa_debit'; last4: string; country: string }
@@ -44,6 +57,7 @@ export interface PortalView {
   customerName: string | null;
   notice: PortalMessage | null;
   subscriptions: PortalSubscriptionView[];
+  invoices: PortalInvoiceView[];
   paymentMethod: PaymentMethodView;
   payment: PortalFormView & { gateway: PortalGatewayView; restricted: boolean };
   address: PortalFormView;

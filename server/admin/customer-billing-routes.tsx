@@ -9,7 +9,8 @@ import { subscriptionRepository } from '../subscriptions/repository.ts';
 import type { AdminEnv } from './context.ts';
 import { readForm } from './context.ts';
 import { act, bt, InvoiceRows, Notice } from './invoice-routes.tsx';
-import { message, page } from './render.tsx';
+import { displayName } from './customer-form.ts';
+import { message, page, tr } from './render.tsx';
 
 /**
  * A customer's billing in the back-office: subscriptions (price, next charge date and amount,
@@ -31,7 +32,7 @@ export function customerBillingRoutes(admin: Hono<AdminEnv>): void {
     const csrf = c.var.session.csrfToken;
     const money = (amount: number, currency: string) => formatMoney(amount, currency, c.var.locale);
     return page(c, {
-      title: `${t('billing')} — ${customer.email ?? customer.reference}`,
+      title: `${t('billing')} — ${displayName(customer)}`,
       nav: 'customers',
       body: (
         <>
@@ -43,7 +44,7 @@ export function customerBillingRoutes(admin: Hono<AdminEnv>): void {
               const renews = s.status !== 'canceled' && !s.cancelAtPeriodEnd;
               return (
                 <li key={s.id}>
-                  <strong>{offer?.name ?? s.offerId}</strong> · {s.status}
+                  <strong>{offer?.name ?? s.offerId}</strong> · {tr(c)(`sub_${s.status}`)}
                   {offer ? ` · ${money(offer.recurring.amount, offer.currency)}` : ''}
                   {renews && offer ? ` · ${t('next_charge')}: ${s.currentPeriodEnd.slice(0, 10)} (${money(offer.recurring.amount, offer.currency)})` : ''}
                   {s.cancelAtPeriodEnd && s.status !== 'canceled' ? ` · ${t('ends')} ${s.currentPeriodEnd.slice(0, 10)}` : ''}

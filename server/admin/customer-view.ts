@@ -1,12 +1,13 @@
 import type { AdminKey } from '../../hosted-pages/admin/i18n.ts';
 import { isAdminKey } from '../../hosted-pages/admin/i18n.ts';
-import type { CustomerPageView, Dated, Line } from '../../hosted-pages/admin/CustomerPage.tsx';
+import type { CustomerPageView, Line } from '../../hosted-pages/admin/CustomerPage.tsx';
 import { type ActivityItem, recentActivity } from '../activity/repository.ts';
 import type { Customer } from '../customers/repository.ts';
 import type { PaymentMethod } from '../customers/schema.ts';
 import { countryOptions } from '../lib/countries.ts';
 import { offerRepository } from '../offers/repository.ts';
 import { subscriptionRepository } from '../subscriptions/repository.ts';
+import { upcomingActivity } from './upcoming.ts';
 import type { AC } from './context.ts';
 import { displayName } from './customer-form.ts';
 import { formatDate, formatDateTime, paymentLabel } from './format.ts';
@@ -27,7 +28,7 @@ function activityText(c: AC, item: ActivityItem, offerNames: Map<string, string>
 export async function customerPageView(c: AC, customer: Customer): Promise<CustomerPageView> {
   const t = tr(c);
   const { locale } = c.var;
-  const { db, clock } = c.var.deps;
+  const { db } = c.var.deps;
   const merchantId = c.var.merchant.id;
   const [subs, activity] = await Promise.all([
     subscriptionRepository(db).list(merchantId, { limit: 50, customerId: customer.id }),
@@ -36,19 +37,8 @@ export async function customerPageView(c: AC, customer: Customer): Promise<Custo
   const offers = await offerRepository(db).byIds(merchantId, subs.map((s) => s.offerId));
   const offerName = new Map(offers.map((o) => [o.id, o.name]));
   const namesByReference = new Map(offers.map((o) => [o.reference, o.name]));
-  const now = clock().getTime();
 
-  const upcoming: (Dated & { ts: number })[] = [];
-  for (const s of subs) {
-    if (s.status === 'canceled') continue;
-    const offer = offerName.get(s.offerId) ?? s.offerId;
-    const add = (key: AdminKey, iso: string) => {
-      if (Date.parse(iso) > now) upcoming.push({ text: t(key, { offer }), at: formatDateTime(locale, iso), iso, ts: Date.parse(iso) });
-    };
-    if (s.status === 'trialing' && s.trialEnd) add('up_trial_end', s.trialEnd);
-    else add(s.cancelAtPeriodEnd ? 'up_ends' : 'up_renewal', s.currentPeriodEnd);
-  }
-  upcoming.sort((a, b) => a.ts - b.ts);
+  const upcoming = await upcomingActivity(c, customer, subs, offerName);
 
   const country = customer.billingAddress?.country;
   const countryName = country ? (countryOptions(locale).find((o) => o.code === country)?.name ?? country) : '';
@@ -100,6 +90,6 @@ export async function customerPageView(c: AC, customer: Customer): Promise<Custo
       trialEnd: s.trialEnd ? formatDate(locale, s.trialEnd) : '—',
     })),
     recent: activity.map((item) => ({ text: activityText(c, item, namesByReference), at: formatDateTime(locale, item.createdAt), iso: item.createdAt })),
-    upcoming: upcoming.map(({ ts: _ts, ...d }) => d),
+    upcoming,
   };
 }

@@ -2,6 +2,8 @@ import type { Hono } from 'hono';
 import { formatMoney } from '../../hosted-pages/format.ts';
 import { clockFor } from '../billing/clock.ts';
 import { advanceTestClock } from '../billing/test-clock.ts';
+import { renderInvoicePdf } from '../documents/pdf.ts';
+import { loadInvoiceDocument, pdfHeaders } from '../documents/service.ts';
 import { ApiError } from '../http/errors.ts';
 import { invoiceJson } from '../invoices/links.ts';
 import { type Invoice, type InvoiceStatus, invoiceRepository, type OfflineMethod } from '../invoices/repository.ts';
@@ -9,7 +11,7 @@ import { payInvoice, voidInvoice } from '../invoices/service.ts';
 import { type BillingKey, billingT } from './billing-i18n.ts';
 import type { AC, AdminEnv } from './context.ts';
 import { readForm } from './context.ts';
-import { message, page } from './render.tsx';
+import { message, page, tr } from './render.tsx';
 
 const STATUSES: InvoiceStatus[] = ['open', 'paid', 'void', 'uncollectible'];
 const METHODS: OfflineMethod[] = ['bank_transfer', 'check', 'cash', 'other'];
@@ -38,9 +40,10 @@ export async function act(c: AC, back: string, run: () => Promise<unknown>): Pro
 
 export function InvoiceRows({ c, invoices, now }: { c: AC; invoices: Invoice[]; now: string }) {
   const t = bt(c);
+  const at = tr(c);
   if (invoices.length === 0) return <p>{t('none')}</p>;
   return (
-    <table>
+    <table class="stack">
       <thead>
         <tr>
           <th scope="col">{t('number')}</th>
@@ -49,20 +52,22 @@ export function InvoiceRows({ c, invoices, now }: { c: AC; invoices: Invoice[]; 
           <th scope="col">{t('total')}</th>
           <th scope="col">{t('due')}</th>
           <th scope="col">{t('created')}</th>
+          <th scope="col"><span class="sr-only">{at('invoice_pdf')}</span></th>
         </tr>
       </thead>
       <tbody>
         {invoices.map((i) => (
           <tr key={i.id}>
-            <td><a href={`/admin/invoices/${i.id}`}>{i.number ?? i.id}</a></td>
-            <td><a href={`/admin/customers/${i.customerId}`}>{i.customerId}</a></td>
-            <td>
+            <td data-label={t('number')}><a href={`/admin/invoices/${i.id}`}>{i.number ?? i.id}</a></td>
+            <td data-label={t('customer')}><a href={`/admin/customers/${i.customerId}`}>{i.customerId}</a></td>
+            <td data-label={t('status')}>
               {t(i.status)}
               {i.status === 'open' && i.dueDate && i.dueDate < now ? ` · ${t('overdue')}` : ''}
             </td>
-            <td>{formatMoney(i.total, i.currency, c.var.locale)}</td>
-            <td>{day(i.dueDate ?? i.nextPaymentAttempt)}</td>
-            <td>{day(i.createdAt)}</td>
+            <td data-label={t('total')}>{formatMoney(i.total, i.currency, c.var.locale)}</td>
+            <td data-label={t('due')}>{day(i.dueDate ?? i.nextPaymentAttempt)}</td>
+            <td data-label={t('created')}>{day(i.createdAt)}</td>
+            <td>{i.number && <a href={`/admin/invoices/${i.id}/pdf`} aria-label={at('invoice_pdf_label', { number: i.number })}>{at('invoice_pdf')}</a>}</td>
           </tr>
         ))}
       </tbody>
@@ -121,6 +126,10 @@ export function invoiceRoutes(admin: Hono<AdminEnv>): void {
             ))}
           </ul>
           <p>{t('due')}: {day(inv.dueDate)} · {t('next_attempt')}: {day(inv.nextPaymentAttempt)}</p>
+          <p class="buttons">
+            {inv.number && <a class="button secondary" href={`${base}/pdf`}>{tr(c)('invoice_pdf_label', { number: inv.number })}</a>}
+            {inv.status === 'void' && <a class="button secondary" href={`${base}/pdf?document=credit_note`}>{tr(c)('credit_note_pdf')}</a>}
+          </p>
           {json.hosted_invoice_url && <p><a href={json.hosted_invoice_url}>{t('hosted')}</a></p>}
           <h2>{t('attempts')}</h2>
           <ul>
@@ -153,6 +162,17 @@ export function invoiceRoutes(admin: Hono<AdminEnv>): void {
         </>
       ),
     });
+  });
+
+  // The same document as GET /v1/invoices/{id}/pdf, behind the back-office session instead of a key.
+  admin.get('/invoices/:id/pdf', async (c) => {
+    const kind = c.req.query('document') === 'credit_note' ? 'credit_note' : 'invoice';
+    const doc = await loadInvoiceDocument(c.var.deps.db, c.var.merchant, c.req.param('id'), kind).catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) return undefined;
+      throw error;
+    });
+    if (!doc) return message(c, 'not_found_title', 'not_found_body', 404);
+    return new Response((await renderInvoicePdf(doc)).slice(), { headers: pdfHeaders(doc) });
   });
 
   admin.post('/invoices/:id/pay', async (c) => {

@@ -2,6 +2,8 @@ import type { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { SettingsPage } from '../../hosted-pages/admin/SettingsPage.tsx';
 import type { Errors } from '../../hosted-pages/admin/ui.tsx';
+import { clockFor } from '../billing/clock.ts';
+import { billingSettings, type DunningPolicy, formatNumber, PREFIX_PATTERN, setBillingSettings } from '../invoices/numbering.ts';
 import { merchantRepository } from '../merchants/repository.ts';
 import { urlOnAllowedOrigin } from '../merchants/origins.ts';
 import { webhookRepository } from '../webhooks/repository.ts';
@@ -13,6 +15,7 @@ import { settingsRepository } from './settings-repository.ts';
 import { eventsText, webhookSettingsRoutes } from './webhook-routes.tsx';
 
 const MAX_ORIGINS = 50;
+const DUNNING_POLICIES: readonly DunningPolicy[] = ['cancel', 'unpaid', 'past_due'];
 
 /** `https://shop.example`, `http://localhost:8080` or `http://localhost:*` (any port), normalized; undefined otherwise. */
 export function parseOrigin(line: string): string | undefined {
@@ -34,10 +37,12 @@ async function render(c: AC, o: { values?: Record<string, string>; errors?: Erro
   const t = tr(c);
   const { db, clock } = c.var.deps;
   const m = (await merchantRepository(db).byId(c.var.merchant.id)) ?? c.var.merchant;
-  const [publishableKey, secretHint, webhooks] = await Promise.all([
+  const [publishableKey, secretHint, webhooks, billing, billingClock] = await Promise.all([
     merchantRepository(db).publishableKey(m.id),
     settingsRepository(db, clock).secretKeyHint(m.id),
     webhookRepository(db).endpoints(m.id, 50),
+    billingSettings(db, m),
+    clockFor(c.var.deps, m),
   ]);
   const values = {
     origins: m.allowedOrigins.join('\n'),
@@ -45,6 +50,8 @@ async function render(c: AC, o: { values?: Record<string, string>; errors?: Erro
     cancel_url: m.cancelUrl ?? '',
     gateway: m.gateway,
     stripe_publishable_key: m.stripePublishableKey ?? '',
+    invoice_prefix: billing.invoicePrefix,
+    dunning_policy: billing.dunningPolicy,
     ...o.values,
   };
   const view = {
@@ -60,6 +67,8 @@ async function render(c: AC, o: { values?: Record<string, string>; errors?: Erro
     stripeSecretHint: hintOf(m.stripeSecretKey),
     stripeWebhookHint: hintOf(m.stripeWebhookSecret),
     webhooks: webhooks.map((w) => ({ id: w.id, url: w.url, events: eventsText(t, w.events), status: w.status })),
+    // What the next invoice's number would look like with the saved prefix (the counter's next value).
+    invoiceExample: formatNumber(billing.invoicePrefix, billingClock().getUTCFullYear(), billing.invoiceCounter + 1),
   };
   return page(c, { title: t('settings_title'), nav: 'settings', status: o.status, body: <SettingsPage view={view} /> });
 }
@@ -146,6 +155,20 @@ export function settingsRoutes(admin: Hono<AdminEnv>): void {
       stripePublishableKey: gateway === 'stripe' ? publishable || null : m.stripePublishableKey,
       stripeWebhookSecret: webhook || m.stripeWebhookSecret,
     });
+    return saved(c);
+  });
+
+  // Both fields or neither: a bad prefix saves no policy either, and each error sits by its field.
+  admin.post('/settings/billing', async (c) => {
+    const form = await readForm(c);
+    const values = { invoice_prefix: form.text('invoice_prefix'), dunning_policy: form.text('dunning_policy') };
+    const prefix = values.invoice_prefix.toUpperCase();
+    const policy = DUNNING_POLICIES.find((p) => p === values.dunning_policy);
+    const errors: Errors = {};
+    if (!PREFIX_PATTERN.test(prefix)) errors.invoice_prefix = 'invoice_prefix_invalid';
+    if (!policy) errors.dunning_policy = 'dunning_invalid';
+    if (!policy || Object.keys(errors).length > 0) return render(c, { values, errors, status: 422 });
+    await setBillingSettings(c.var.deps.db, c.var.merchant, { invoicePrefix: prefix, dunningPolicy: policy });
     return saved(c);
   });
 

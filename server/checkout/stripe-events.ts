@@ -3,6 +3,7 @@
  * what it acts upon from Stripe or from the database (the event body is only a hint) and is
  * idempotent: Stripe delivers at least once, in any order.
  */
+import { invoiceIntentEvent } from '../billing/stripe-action.ts';
 import { type Customer, customerRepository, toJson as customerJson } from '../customers/repository.ts';
 import { sql } from '../db/port.ts';
 import type { Deps } from '../deps.ts';
@@ -42,6 +43,7 @@ export async function handleStripeEvent(deps: Deps, merchant: Merchant, gateway:
       // A first payment at checkout: completes the checkout if the page never came back, and settles
       // a SEPA debit that was still processing. Renewal charges need no event: the billing run asks
       // the gateway (retrieve) about every attempt it has not settled yet.
+      if (meta.porte_invoice && event.type === 'payment_intent.succeeded') return invoiceIntentEvent(deps, merchant, meta.porte_invoice, event.object.id);
       if (!meta.porte_checkout_session) return;
       await completeCheckout(deps, meta.porte_checkout_session, gateway);
       const r = await gateway.retrieve({ idempotencyKey: '', paymentId: event.object.id, charge: READ_ONLY });

@@ -7,6 +7,10 @@ import { testGateway } from './test-gateway.ts';
  * The merchant's gateway. The test gateway exists only for test-mode merchants; Stripe is loaded
  * lazily so the Stripe SDK stays out of the way for everyone who does not use it.
  */
+/** The Stripe publishable key a page of this merchant gives Stripe.js (safe in browsers), if Stripe is its gateway. */
+export const stripePublishableKey = (merchant: Merchant, deps: Deps): string | null =>
+  merchant.gateway === 'stripe' ? (merchant.stripePublishableKey ?? deps.config.stripe?.publishableKey ?? null) : null;
+
 export async function gatewayFor(merchant: Merchant, deps: Deps): Promise<PaymentGateway> {
   // Live takes payments only once its account passed the "Go live" checklist.
   if (merchant.mode === 'live' && !merchant.accountLiveAt) throw new GatewayUnavailable('This account has not gone live yet: see the "Go live" page.');

@@ -26,6 +26,9 @@ const en = {
   done_action: 'Your bank asks you to confirm this payment.',
   not_found: 'This invoice link is not valid.',
   overdue: 'Overdue',
+  stripe_action_body: 'Confirm the payment with your bank: a verification window opens, then you come back here.',
+  confirm_payment: 'Confirm the payment',
+  action_unavailable: 'The payment service cannot be reached right now. Please try again in a few minutes.',
 };
 export type InvoiceKey = keyof typeof en;
 const fr: Record<InvoiceKey, string> = {
@@ -55,6 +58,9 @@ const fr: Record<InvoiceKey, string> = {
   done_action: 'Votre banque vous demande de confirmer ce paiement.',
   not_found: "Ce lien de facture n'est pas valide.",
   overdue: 'En retard',
+  stripe_action_body: 'Confirmez le paiement auprès de votre banque : une fenêtre de vérification s’ouvre, puis vous revenez ici.',
+  confirm_payment: 'Confirmer le paiement',
+  action_unavailable: 'Le service de paiement est injoignable pour le moment. Réessayez dans quelques minutes.',
 };
 export type InvoiceLocale = 'en' | 'fr';
 export const invoiceT = (locale: InvoiceLocale) => (key: InvoiceKey): string => (locale === 'fr' ? fr : en)[key];

@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { answerChargeAction, awaitingAction } from '../billing/action.ts';
+import { confirmStripeAction, stripeAction } from '../billing/stripe-action.ts';
 import { collect } from '../billing/collect.ts';
 import { contextFor } from '../billing/run.ts';
 import { renderPage } from '../checkout/render.ts';
@@ -48,12 +49,16 @@ async function page(c: C, l: Loaded, status: 200 | 404 = 200): Promise<Response>
   const base = `/invoice/${c.req.param('token')}`;
   const done = c.req.query('done');
   const action = inv.status === 'open' && (await awaitingAction(ctx, inv.id));
+  // With Stripe, Stripe.js completes the bank's challenge: loaded (and allowed by the CSP) only then.
+  const stripe = action && l.merchant.gateway === 'stripe' ? await stripeAction(ctx, inv.id) : undefined;
   const auto = inv.collectionMethod === 'charge_automatically';
   return renderPage(c, {
     locale: l.locale,
     title: `${t('title')} ${inv.number ?? ''}`,
     status,
     formTargets: [],
+    stripe: stripe !== undefined,
+    ...(stripe ? { hydrate: { bundle: 'invoice', props: { publishableKey: stripe.publishableKey, clientSecret: stripe.clientSecret, paymentMethod: stripe.paymentMethod } } } : {}),
     node: (
       <main>
         <section class="message" aria-labelledby="invoice-title">
@@ -93,7 +98,18 @@ async function page(c: C, l: Loaded, status: 200 | 404 = 200): Promise<Response>
           <p>
             <a href={`${base}/pdf`}>{t('download_pdf')}</a> · <a href={`${base}/print`}>{t('printable')}</a>
           </p>
-          {action ? (
+          {stripe ? (
+            <form method="post" action={`${base}/stripe?locale=${l.locale}`} id="stripe-action">
+              <h2>{t('action_title')}</h2>
+              <p>{t('stripe_action_body')}</p>
+              <input type="hidden" name="csrf" value={csrf} />
+              <input type="hidden" name="payment_intent" value={stripe.paymentIntent} />
+              <p class="error" role="alert" id="stripe-error" hidden />
+              <button type="submit" class="primary">{t('confirm_payment')}</button>
+            </form>
+          ) : action && l.merchant.gateway === 'stripe' ? (
+            <p>{t('action_unavailable')}</p>
+          ) : action ? (
             <form method="post" action={`${base}/challenge?locale=${l.locale}`} class="choices">
               <h2>{t('action_title')}</h2>
               <p>{t('action_body')}</p>
@@ -134,7 +150,10 @@ const notFoundPage = (c: C) => {
  */
 export function invoicePages(app: Hono<AppEnv>): void {
   app.get('/invoice/:token', async (c) => {
-    c.header('Referrer-Policy', 'no-referrer');
+    // The token never leaves for another origin; `same-origin` rather than `no-referrer`, because
+    // under no-referrer Chromium posts this page's forms with `Origin: null` and the CSRF check
+    // (rightly) refuses them: "Pay" and "Approve" answered 403 in a real browser.
+    c.header('Referrer-Policy', 'same-origin');
     const l = await load(c);
     return l ? page(c, l) : notFoundPage(c);
   });
@@ -148,6 +167,16 @@ export function invoicePages(app: Hono<AppEnv>): void {
       const outcome = await collect(ctx, l.invoice.id, { now: true });
       done = outcome === 'paid' ? 'paid' : outcome === 'action_required' ? 'action' : 'failed';
     }
+    return c.redirect(`/invoice/${c.req.param('token')}?locale=${l.locale}&done=${done}`, 303);
+  });
+  // After Stripe.js: the server reads the PaymentIntent itself; the browser only names it.
+  app.post('/invoice/:token/stripe', async (c) => {
+    const l = await load(c);
+    if (!l) return notFoundPage(c);
+    if (!(await csrfOk(c, l.invoice.id))) return c.text('Forbidden', 403);
+    const body = await c.req.parseBody();
+    const outcome = await confirmStripeAction(await contextFor(c.var.deps, l.merchant), l.invoice.id, typeof body.payment_intent === 'string' ? body.payment_intent : '');
+    const done = outcome === 'paid' ? 'paid' : outcome === 'action_required' ? 'action' : 'failed';
     return c.redirect(`/invoice/${c.req.param('token')}?locale=${l.locale}&done=${done}`, 303);
   });
   app.post('/invoice/:token/challenge', async (c) => {

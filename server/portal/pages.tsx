@@ -5,6 +5,7 @@ import type { AppEnv } from '../http/env.ts';
 import { isCountryCode } from '../lib/countries.ts';
 import { saveBillingAddress } from './changes.ts';
 import { clientIp, csrfOk, openPortal, portalHref, portalMessage, readForm } from './context.tsx';
+import { portalInvoicePages } from './invoices.ts';
 import { submitPayment } from './payment.ts';
 import { done, renderPortal, respondPayment } from './respond.tsx';
 import { type AddressForm, addressFields, addressFormSchema, paymentFormSchema } from './schema.ts';
@@ -60,4 +61,5 @@ export function portalPages(app: Hono<AppEnv>): void {
 
   cancelPages(app);
   challengePages(app);
+  portalInvoicePages(app);
 }

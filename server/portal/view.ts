@@ -8,6 +8,7 @@ import type { Customer } from '../customers/repository.ts';
 import { countryOptions } from '../lib/countries.ts';
 import { type Subscription, subscriptionRepository } from '../subscriptions/repository.ts';
 import { type C, csrfToken, clientIp, type Portal, portalHref } from './context.tsx';
+import { portalInvoices } from './invoices.ts';
 import { isPaymentRestricted, preparePayment } from './payment.ts';
 import { addressFields } from './schema.ts';
 
@@ -88,6 +89,7 @@ export async function buildPortalView(c: C, p: Portal, extra: { notice?: PortalM
     customerName: customerName(p.customer),
     notice: extra.notice ?? null,
     subscriptions,
+    invoices: await portalInvoices(c, p),
     paymentMethod: paymentMethodView(p.customer.paymentMethod),
     payment: {
       ...form(portalHref(p, '/payment_method'), await csrfToken(c, p, 'payment'), { payment_type: 'card' }, extra.payment),

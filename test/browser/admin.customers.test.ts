@@ -242,7 +242,7 @@ describe('back-office customers in Chromium', () => {
     const { page } = await f.signedIn();
     await page.goto(`${f.url}/admin/customers/${c.id}`);
     expect(await page.locator('#h-subs + table').textContent()).toContain('Basic');
-    expect(await page.locator('section[aria-labelledby="h-upcoming"]').textContent()).toContain('Basic renews');
+    expect(await page.locator('section[aria-labelledby="h-upcoming"]').textContent()).toContain('Next charge for Basic: €9.00');
     expect(await page.locator('section[aria-labelledby="h-recent"]').textContent()).toContain('Subscribed to Basic');
     await screenshot(page, 'admin-customer-subscribed');
     await page.getByText('Delete…').click();

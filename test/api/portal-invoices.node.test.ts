@@ -1,0 +1,4 @@
+import { nodeHarness } from '../harness/node.ts';
+import { portalInvoicesSuite } from './portal-invoices.suite.ts';
+
+portalInvoicesSuite(nodeHarness);
