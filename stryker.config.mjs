@@ -19,6 +19,7 @@ export default {
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   incremental: false,
+  incrementalFile: 'test-output/mutation/incremental.json',
   reporters: ['clear-text', 'html', 'json', 'progress'],
   htmlReporter: { fileName: 'test-output/mutation/index.html' },
   jsonReporter: { fileName: 'test-output/mutation/mutation.json' },

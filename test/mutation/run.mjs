@@ -6,6 +6,9 @@
 const entry = import.meta.resolve('@stryker-mutator/core');
 const { Stryker } = await import(new URL('./stryker.js', entry).href);
 
+// `npm run mutate -- --incremental` re-tests only the mutants whose code or tests changed since the
+// last run (its record is kept in test-output/mutation/), for a quick look while writing tests.
+const incremental = process.argv.includes('--incremental');
 const started = Date.now();
-const results = await new Stryker({ configFile: 'stryker.config.mjs' }).runMutationTest();
+const results = await new Stryker({ configFile: 'stryker.config.mjs', incremental }).runMutationTest();
 console.log(`${results.length} mutants in ${Math.round((Date.now() - started) / 1000)} s; reports in test-output/mutation/`);
