@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['test/billing/*.test.ts', 'test/tax/amounts*.test.ts'],
+    include: ['test/billing/*.test.ts', 'test/tax/*.test.ts'],
     exclude: ['**/*.node.test.ts', '**/node_modules/**', '**/.stryker-tmp/**'],
     testTimeout: 30_000,
   },
