@@ -41,19 +41,33 @@ describe('invoice totals', () => {
   });
 });
 
-const input = (o: Partial<PeriodInvoiceInput> = {}): PeriodInvoiceInput => ({
-  id: 'in_1',
-  merchantId: 'mer_1',
-  customerId: 'cus_1',
-  subscriptionId: 'sub_1',
-  offer: { name: 'Pro', currency: 'EUR', recurringAmount: 1900, amountUpfront: 4900 },
-  period: { start: '2026-01-31T09:00:00.000Z', end: '2026-02-28T09:00:00.000Z' },
-  reason: 'subscription_cycle',
-  collectionMethod: 'charge_automatically',
-  withUpfront: false,
-  createdAt: '2026-01-31T09:00:01.000Z',
-  ...o,
-});
+// Prices as an offer states them, without VAT (no VAT set-up: the invoice adds none).
+const offer = (name: string, currency: string, recurringAmount: number, amountUpfront: number) =>
+  ({ name, currency, recurringAmount, amountUpfront, trialAmount: 0, taxBehavior: 'exclusive' as const });
+
+/**
+ * The builder's input. The VAT change of issue 11 replaces `withUpfront` by `charge` ('first' |
+ * 'cycle') and `tax`; the input carries both spellings so these expectations, which hold with and
+ * without it, keep testing whichever builder is in place.
+ */
+const input = (o: { first?: boolean; offer?: ReturnType<typeof offer>; reason?: PeriodInvoiceInput['reason']; collectionMethod?: PeriodInvoiceInput['collectionMethod'] } = {}): PeriodInvoiceInput => {
+  const sold = o.offer ?? offer('Pro', 'EUR', 1900, 4900);
+  const both: PeriodInvoiceInput & Record<string, unknown> = {
+    id: 'in_1',
+    merchantId: 'mer_1',
+    customerId: 'cus_1',
+    subscriptionId: 'sub_1',
+    offer: sold,
+    period: { start: '2026-01-31T09:00:00.000Z', end: '2026-02-28T09:00:00.000Z' },
+    reason: o.reason ?? 'subscription_cycle',
+    collectionMethod: o.collectionMethod ?? 'charge_automatically',
+    withUpfront: o.first ?? false,
+    charge: o.first ? 'first' : 'cycle',
+    tax: null,
+    createdAt: '2026-01-31T09:00:01.000Z',
+  };
+  return both;
+};
 
 describe("a subscription period's invoice", () => {
   it('a renewal bills the period once: 19.00 for 31 Jan → 28 Feb, no setup fee', () => {
@@ -65,7 +79,7 @@ describe("a subscription period's invoice", () => {
   });
 
   it('the first invoice adds the one-off setup fee: 49.00 + 19.00 = 68.00', () => {
-    const inv = periodInvoice(input({ withUpfront: true, reason: 'subscription_create' }));
+    const inv = periodInvoice(input({ first: true, reason: 'subscription_create' }));
     expect(inv.lines).toEqual([
       expect.objectContaining({ description: 'Pro (setup)', periodStart: null, periodEnd: null, quantity: 1, unitAmount: 4900, amount: 4900 }),
       expect.objectContaining({ description: 'Pro', unitAmount: 1900, amount: 1900 }),
@@ -74,7 +88,7 @@ describe("a subscription period's invoice", () => {
   });
 
   it('an offer without setup fee shows no "setup 0.00" line', () => {
-    const inv = periodInvoice(input({ withUpfront: true, offer: { name: 'Basic', currency: 'CHF', recurringAmount: 500, amountUpfront: 0 } }));
+    const inv = periodInvoice(input({ first: true, offer: offer('Basic', 'CHF', 500, 0) }));
     expect(inv.lines.map((l) => [l.description, l.amount])).toEqual([['Basic', 500]]);
     expect(inv).toMatchObject({ total: 500, currency: 'CHF' });
   });
