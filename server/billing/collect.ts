@@ -106,12 +106,20 @@ export async function collect(ctx: BillingContext, invoiceId: string, opts: { no
     declineCode: null,
     createdAt: at,
   };
+  // Only on the invoice exactly as read: a runner that took over meanwhile (a lease that lapsed,
+  // a test clock advanced past it while this run's clock lagged) and settled an attempt, paid or
+  // rescheduled, makes this write nothing, so the invoice is never charged twice or early.
+  const unchanged = sql(
+    "EXISTS (SELECT 1 FROM invoices WHERE id = ? AND status = 'open' AND attempt_count = ? AND payment_status IS ? AND next_payment_attempt IS ?)",
+    inv.id, inv.attemptCount, inv.paymentStatus, inv.nextPaymentAttempt,
+  );
   try {
     // The attempt is on record BEFORE the gateway hears of it: a crash after this point is settled by retrieve.
-    await db.batch([
-      repo.insertPayment(payment, ctx.merchant.id),
-      sql("UPDATE invoices SET attempt_count = ?, payment_status = 'pending', updated_at = ? WHERE id = ? AND attempt_count = ?", payment.attempt, at, inv.id, inv.attemptCount),
+    const [inserted] = await db.batch([
+      repo.insertPayment(payment, ctx.merchant.id, unchanged),
+      sql("UPDATE invoices SET attempt_count = ?, payment_status = 'pending', updated_at = ? WHERE id = ? AND attempt_count = ? AND EXISTS (SELECT 1 FROM invoice_payments WHERE id = ?)", payment.attempt, at, inv.id, inv.attemptCount, payment.id),
     ]);
+    if (inserted?.changes === 0) return 'skipped';
   } catch (error) {
     if (error instanceof UniqueViolation) return 'skipped';
     throw error;

@@ -79,13 +79,20 @@ export function checkoutRepository(db: Database) {
       const row = await db.get<Row>('SELECT * FROM checkout_sessions WHERE id = ?', [id]);
       return row && fromRow(row);
     },
-    insert(s: CheckoutSession): Statement {
+    /**
+     * With `limit`, the row is written only while the address opened fewer than `max` sessions
+     * since `since`: counted inside the INSERT, so concurrent requests (in any process) cannot all
+     * pass a count read before it. No row written (changes 0) means over the limit.
+     */
+    insert(s: CheckoutSession, limit?: { since: string; max: number }): Statement {
+      const guard = limit ? 'WHERE (SELECT COUNT(*) FROM checkout_sessions WHERE merchant_id = ? AND client_ip = ? AND created_at >= ?) < ?' : '';
       return sql(
         `INSERT INTO checkout_sessions (id, merchant_id, offer_id, customer_reference, customer_email, customer_hash_verified, prefill,
            success_url, cancel_url, locale, source, status, gateway_state, embed_origin, client_ip, expires_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', '{}', ?, ?, ?, ?)`,
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', '{}', ?, ?, ?, ? ${guard}`,
         s.id, s.merchantId, s.offerId, s.customerReference, s.customerEmail, s.customerHashVerified ? 1 : 0, JSON.stringify(s.prefill),
         s.successUrl, s.cancelUrl, s.locale, s.source, s.embedOrigin, s.clientIp, s.expiresAt, s.createdAt,
+        ...(limit ? [s.merchantId, s.clientIp, limit.since, limit.max] : []),
       );
     },
     saveGatewayState(id: string, state: Record<string, string>): Promise<unknown> {

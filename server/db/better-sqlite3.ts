@@ -39,6 +39,9 @@ export function betterSqliteDatabase(db: BetterSqlite3.Database): Database {
   const transaction = db.transaction((statements: readonly Statement[]) =>
     statements.map((s) => runOne(s.sql, s.params)),
   );
+  // BEGIN IMMEDIATE: the write lock is taken first, waiting up to busy_timeout for another
+  // process's writer (PORTE_WORKERS). A deferred BEGIN would read first, and its later upgrade to
+  // a writer fails at once with SQLITE_BUSY if someone else committed meanwhile: no wait can help.
   return {
     async all<T>(text: string, params: readonly SqlValue[] = []) {
       try {
@@ -63,7 +66,7 @@ export function betterSqliteDatabase(db: BetterSqlite3.Database): Database {
     },
     async batch(statements: readonly Statement[]) {
       try {
-        return transaction(statements);
+        return transaction.immediate(statements);
       } catch (error) {
         return translate(error);
       }

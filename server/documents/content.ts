@@ -41,20 +41,34 @@ export interface Content {
   labels: { seller: string; buyer: string };
 }
 
+// Intl formatters cost ~0.1–1 ms each to build and a document formats dozens of values: one per
+// (locale, currency, style), built on first use.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let f = formatters.get(key);
+  if (!f) {
+    f = make();
+    formatters.set(key, f);
+  }
+  return f as T;
+}
+const tag = (locale: 'en' | 'fr') => (locale === 'fr' ? 'fr-FR' : 'en-GB');
+
 /** Minor units → a formatted amount, with the currency's own number of decimals (JPY has none). */
 export function money(minor: number, currency: string, locale: 'en' | 'fr'): string {
-  const f = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: currency.toUpperCase() });
+  const code = currency.toUpperCase();
+  const f = cached(`money:${locale}:${code}`, () => new Intl.NumberFormat(tag(locale), { style: 'currency', currency: code }));
   return f.format(minor / 10 ** (f.resolvedOptions().maximumFractionDigits ?? 2));
 }
 
 const date = (iso: string, locale: 'en' | 'fr'): string =>
-  new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));
+  cached(`date:${locale}`, () => new Intl.DateTimeFormat(tag(locale), { dateStyle: 'long', timeZone: 'UTC' })).format(new Date(iso));
 
 const shortDate = (iso: string, locale: 'en' | 'fr'): string =>
-  new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }).format(new Date(iso));
+  cached(`short:${locale}`, () => new Intl.DateTimeFormat(tag(locale), { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' })).format(new Date(iso));
 
 export const percent = (rate: number, locale: 'en' | 'fr'): string =>
-  `${new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 2 }).format(rate)} %`;
+  `${cached(`pct:${locale}`, () => new Intl.NumberFormat(tag(locale), { maximumFractionDigits: 2 })).format(rate)} %`;
 
 export function invoiceContent(d: InvoiceDocument): Content {
   const w = words[d.locale];

@@ -1,4 +1,8 @@
 import type { Deps } from '../deps.ts';
+import { renderInvoicePdf } from '../documents/pdf.ts';
+import { loadInvoiceDocument } from '../documents/service.ts';
+import { ApiError } from '../http/errors.ts';
+import { merchantRepository } from '../merchants/repository.ts';
 import type { EmailAttachment } from './port.ts';
 
 /** What the attachment hook is given: one email row of the outbox. */
@@ -11,12 +15,26 @@ export interface AttachmentSource {
 }
 
 /**
- * THE ATTACHMENT HOOK: the files an email carries, built at each attempt (never stored twice).
- * Receipts are to carry their invoice's PDF (`GET /v1/invoices/{id}/pdf`); the invoice document is
- * not built yet, so for now no email has attachments. When it lands: for `kind === 'receipt'`,
- * render the PDF of `data.invoice` and return `[{ filename: "<number>.pdf", contentType:
- * "application/pdf", content }]`. The back-office lists what this returns.
+ * THE ATTACHMENT HOOK: the files an email carries, built at each attempt and never stored. A
+ * receipt carries its invoice's PDF, the very document `GET /v1/invoices/{id}/pdf` serves.
+ *
+ * Rendered at send time rather than stored at finalization: a finalized invoice never changes and
+ * the renderer is deterministic (fixed document dates, no clock), so every attempt attaches the
+ * same bytes; storing would put a ~4 KB blob per invoice in D1 for a file that can be rebuilt in
+ * a few milliseconds. The back-office lists what this returns, so it shows what is sent.
  */
-export async function attachmentsFor(_deps: Deps, _email: AttachmentSource): Promise<EmailAttachment[]> {
-  return [];
+export async function attachmentsFor(deps: Pick<Deps, 'db'>, email: AttachmentSource): Promise<EmailAttachment[]> {
+  const invoiceId = email.data.invoice;
+  if (email.kind !== 'receipt' || !invoiceId) return [];
+  const merchant = await merchantRepository(deps.db).byId(email.merchantId);
+  if (!merchant) return [];
+  try {
+    const doc = await loadInvoiceDocument(deps.db, merchant, invoiceId, 'invoice');
+    return [{ filename: `${doc.number.replace(/[^A-Za-z0-9-]/g, '_')}.pdf`, contentType: 'application/pdf', content: await renderInvoicePdf(doc) }];
+  } catch (error) {
+    // No such finalized invoice (a receipt for an invoice that is gone): the receipt still goes,
+    // without a file. Anything else (a render failure) fails the attempt, which is retried.
+    if (error instanceof ApiError && error.status === 404) return [];
+    throw error;
+  }
 }

@@ -8,6 +8,7 @@ import type { AppEnv } from '../http/env.ts';
 import { seedDemo, startBanner } from '../merchants/seed.ts';
 import { seedSteps } from '../seed-steps.ts';
 import { drainEmails } from '../email/outbox.ts';
+import { workerSmtpTransport } from '../email/worker-smtp.ts';
 import { purgeExpired } from '../checkout/purge.ts';
 import { deliverDue, deliveryOptions } from '../webhooks/delivery.ts';
 import { runBilling } from '../billing/run.ts';
@@ -26,6 +27,8 @@ export interface Env {
   STRIPE_PUBLISHABLE_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
   PORTE_EMAIL_FROM?: string;
+  /** `smtp://user:pass@host:587` or `smtps://…:465` (not port 25: Workers cannot reach it). */
+  PORTE_SMTP_URL?: string;
 }
 
 let cached: { app: Hono<AppEnv>; seeded: Promise<unknown>; deps: Deps } | undefined;
@@ -48,8 +51,9 @@ function setup(env: Env, origin: string) {
       passwordIterations: 100_000,
       emailFrom: env.PORTE_EMAIL_FROM || undefined,
     };
-    // No mail transport on Workers yet: emails are stored and shown in the back-office only.
-    const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config, log: env.PORTE_LOG === '0' ? undefined : jsonLogger };
+    // Without PORTE_SMTP_URL nothing leaves the machine: emails are stored and shown in the back-office.
+    const mailer = env.PORTE_SMTP_URL ? workerSmtpTransport(env.PORTE_SMTP_URL) : undefined;
+    const deps: Deps = { db: d1Database(env.DB), clock: () => new Date(), config, mailer, log: env.PORTE_LOG === '0' ? undefined : jsonLogger };
     const seeded =
       env.PORTE_SEED === '0'
         ? accountRepository(deps.db)

@@ -275,11 +275,13 @@ export function invoiceRepository(db: Database) {
       );
       return [insert, ...lines];
     },
-    insertPayment(p: InvoicePayment, merchantId: string): Statement {
+    /** With `guard` (an SQL condition), the row is written only while the guard holds. */
+    insertPayment(p: InvoicePayment, merchantId: string, guard?: Statement): Statement {
       return sql(
         `INSERT INTO invoice_payments (id, merchant_id, invoice_id, attempt, status, amount, currency, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? ${guard ? `WHERE ${guard.sql}` : ''}`,
         p.id, merchantId, p.invoiceId, p.attempt, p.status, p.amount, p.currency, p.createdAt, p.createdAt,
+        ...(guard?.params ?? []),
       );
     },
   };

@@ -149,6 +149,22 @@ export function checkoutRulesSuite(factory: HarnessFactory): void {
       expect(await sessionRows(merchant.id)).toBe(21);
     });
 
+    it('a concurrent burst of 30 widget sessions from one address opens exactly 20 (the rest 429), as a sequence would', async () => {
+      const { merchant } = await shop();
+      const burst = await Promise.all(
+        Array.from({ length: 30 }, () =>
+          h.request(`/widget/v1/checkout_sessions?key=${merchant.publishableKey}`, {
+            method: 'POST',
+            headers: { Origin: SHOP, 'Content-Type': 'application/json', 'x-porte-client-ip': '192.0.2.30', 'CF-Connecting-IP': '192.0.2.30' },
+            body: JSON.stringify({ page_url: `${SHOP}/pricing`, offer: 'pro-monthly' }),
+          }),
+        ),
+      );
+      const statuses = burst.map((r) => r.status).sort();
+      expect(statuses).toEqual([...Array(20).fill(201), ...Array(10).fill(429)]);
+      expect(await sessionRows(merchant.id)).toBe(20);
+    });
+
     it('never reattaches an anonymized customer’s reference: new sessions are refused, open ones end on a clear page, the erasure stays', async () => {
       const { merchant, api } = await shop();
       const customer = (await api('POST', '/v1/customers', { reference: 'gone-1', email: 'gone@example.com', first_name: 'Gone' })).body;

@@ -24,7 +24,7 @@ export function emailsSuite(factory: HarnessFactory, hooks: EmailHooks): void {
       h = await factory();
       m = await h.merchant();
       agent = await signInAdmin(h, m);
-    }, 120_000);
+    }, 180_000);
     afterAll(() => h?.close());
 
     const emailIds = async (path: string) => [...(await (await agent.send(path)).text()).matchAll(/href="\/admin\/emails\/(eml_\w+)"/g)].map((x) => x[1] ?? '');
@@ -92,6 +92,23 @@ export function emailsSuite(factory: HarnessFactory, hooks: EmailHooks): void {
       expect(detail).toContain(`Receipt for invoice TEST-2026-000001 from Merchant ${m.slug}`);
       expect(detail).toContain('€19.90');
       expect(detail).toContain('Kept, not sent');
+    });
+
+    it('without PORTE_SMTP_URL even a live environment sends nothing: its receipt is kept, with the invoice PDF listed', async () => {
+      const live = await h.merchant({ mode: 'live' });
+      const api = client(h, live.secretKey);
+      const offerId = await offer(api, { reference: 'live-basic', name: 'Basic', recurring: { amount: 900, interval: 'month' } });
+      const customer = (await api('POST', '/v1/customers', { email: 'live-kept@example.com', language: 'en' })).body.id as string;
+      const sub = await api('POST', '/v1/subscriptions', { customer, offer: offerId, collection_method: 'send_invoice' });
+      const paid = await api('POST', `/v1/invoices/${sub.body.latest_invoice}/pay`, { paid_out_of_band: true, method: 'bank_transfer' });
+      expect(paid.body.status).toBe('paid');
+      const receipt = async () => (await h.sql?.<{ id: string; status: string; attempts: number }>("SELECT id, status, attempts FROM emails WHERE to_address = 'live-kept@example.com' AND kind = 'receipt'"))?.[0];
+      for (let i = 0; i < 30 && !(await receipt()); i++) await hooks.drain(h);
+      expect(await receipt()).toMatchObject({ status: 'stored', attempts: 0 });
+      const liveAgent = await signInAdmin(h, live);
+      const detail = decode(await (await liveAgent.send(`/admin/emails/${(await receipt())?.id}`)).text());
+      expect(detail).toContain('Kept, not sent');
+      expect(detail).toContain(`${paid.body.number}.pdf (application/pdf,`);
     });
 
     it('a checkout and a renewal through the billing engine: one confirmation and a receipt per paid invoice, on the customer page', async () => {

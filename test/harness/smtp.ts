@@ -12,6 +12,13 @@ export interface SmtpInbox {
   /** The next `n` transactions are refused at RCPT TO with this reply code (4xx or 5xx). */
   refuse(n: number, code: number): void;
   refused: () => number;
+  /**
+   * The next `n` sessions are cut: at `connect` the server goes away (open connections, a client's
+   * idle pooled one included, are closed at once) and closes each new one before its greeting; `after-data` it keeps the message (it is in `accepted`) and closes the connection
+   * instead of answering 250, the crash the sender cannot tell from a lost message.
+   */
+  drop(n: number, when: 'connect' | 'after-data'): void;
+  dropped: () => number;
   /** Resolves once `n` messages have been accepted in all. */
   waitFor(n: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -23,6 +30,14 @@ export async function startSmtp(): Promise<SmtpInbox> {
   let refuseLeft = 0;
   let refuseCode = 550;
   let refusedCount = 0;
+  let drop = { left: 0, when: 'connect' as 'connect' | 'after-data' };
+  let droppedCount = 0;
+  // smtp-server keeps its live connections (with their socket) but gives hooks only the session.
+  const cut = (session: object) => {
+    const connections = (server as unknown as { connections: Set<{ session: object; _socket: Socket }> }).connections;
+    for (const c of connections) if (c.session === session) c._socket.destroy();
+    droppedCount++;
+  };
   const waiters: (() => void)[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -30,6 +45,14 @@ export async function startSmtp(): Promise<SmtpInbox> {
     logger: false,
     // No reverse DNS of 127.0.0.1 per connection (it costs ~150 ms here and tells nothing).
     disableReverseLookup: true,
+    onConnect(session, callback) {
+      if (drop.left > 0 && drop.when === 'connect') {
+        drop.left--;
+        cut(session);
+        return;
+      }
+      callback();
+    },
     onRcptTo(_address, _session, callback) {
       if (refuseLeft > 0) {
         refuseLeft--;
@@ -40,11 +63,14 @@ export async function startSmtp(): Promise<SmtpInbox> {
       }
       callback();
     },
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       simpleParser(stream)
         .then((mail) => {
           accepted.push(mail);
-          callback();
+          if (drop.left > 0 && drop.when === 'after-data') {
+            drop.left--;
+            cut(session);
+          } else callback();
           for (const w of waiters.splice(0)) w();
         })
         .catch((error: Error) => callback(error));
@@ -69,6 +95,11 @@ export async function startSmtp(): Promise<SmtpInbox> {
       refuseCode = code;
     },
     refused: () => refusedCount,
+    drop(n, when) {
+      drop = { left: n, when };
+      if (when === 'connect') for (const c of (server as unknown as { connections: Set<{ _socket: Socket }> }).connections) c._socket.destroy();
+    },
+    dropped: () => droppedCount,
     async waitFor(n, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (accepted.length < n) {

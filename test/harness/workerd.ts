@@ -24,6 +24,9 @@ function bundle(): Promise<string> {
       target: 'es2022',
       conditions: ['workerd', 'worker', 'browser'],
       mainFields: ['module', 'main'],
+      // Provided by workerd, as wrangler leaves them: its built-ins (worker-mailer's `cloudflare:sockets`)
+      // and, with nodejs_compat, the node:* modules (server/lib/crypto.ts).
+      external: ['cloudflare:*', 'node:*'],
       outfile: join(outdir, 'worker.js'),
       logLevel: 'error',
     });
