@@ -1,12 +1,14 @@
 /**
  * Checkout completion under load: the hosted checkout form's POST (test gateway) on the real Node
  * stack — CSRF, validation, grey list, gateway, and the one atomic batch (customer + FTS, payment
- * method, subscription, session, activity, three outbox events) — against a bare node:http +
- * better-sqlite3 server inserting a customer and a subscription in one transaction. 200
- * connections, every session submitted once. Beside it, in the same rounds, checkout completion of
- * an offer with "Due today" > 0 (the demo's Basic, no trial): the first charge at the gateway and a
- * numbered paid invoice join the batch; its ratio is to the trial checkout. Also: how long the
- * checkout page takes to serve and to render, and how much JavaScript it loads.
+ * method, subscription, session, activity, three outbox events) — against two bare node:http +
+ * better-sqlite3 servers: one inserting a customer and a subscription in one transaction (the
+ * floor), one doing exactly Porte's writes (bench/same-writes-server.ts). Throughput closed-loop at
+ * 200 connections, every session submitted once; latency open-loop at fixed offered rates
+ * (bench/checkout-open.ts); the top frames per request from a profiled pass. Beside it, in the same
+ * rounds, checkout completion of an offer with "Due today" > 0 (the demo's Basic, no trial): the
+ * first charge at the gateway and a numbered paid invoice join the batch; its ratio is to the trial
+ * checkout. Also: how long the checkout page takes to serve and to render, and how much JavaScript it loads.
  */
 import Database from 'better-sqlite3';
 import autocannon, { type Client } from 'autocannon';
@@ -17,6 +19,17 @@ import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { CheckoutPage } from '../hosted-pages/checkout/CheckoutPage.tsx';
 import type { CheckoutView } from '../hosted-pages/checkout/view.ts';
+import {
+  copyDatabase,
+  formsFor,
+  openLoopRows,
+  openLoopRuns,
+  openLoopSessions,
+  profiledCheckout,
+  profileSessions,
+  sessionsInProcess,
+  startSameWrites,
+} from './checkout-open.ts';
 import {
   ensureBuilt,
   freePort,
@@ -37,7 +50,7 @@ export const name = 'checkout';
 
 const CONNECTIONS = 200;
 /** Sessions created beforehand, each submitted once: a warm-up batch, then ROUNDS measured batches. */
-const SESSIONS = Math.max(CONNECTIONS * 3, Number(process.env.BENCH_CHECKOUT_SESSIONS ?? 2000));
+const SESSIONS = Math.max(CONNECTIONS * 3, Number(process.env.BENCH_CHECKOUT_SESSIONS ?? 1200));
 const WARMUP = CONNECTIONS;
 const ROUNDS = 2;
 const PER_ROUND = Math.floor((SESSIONS - WARMUP) / ROUNDS);
@@ -170,6 +183,8 @@ export async function run(): Promise<Row[]> {
   const pageFile = join(dir.path, 'page.html');
   const baselineDb = join(dir.path, 'baseline.sqlite');
   const porteDb = join(dir.path, 'porte.sqlite');
+  const sameWritesDb = join(dir.path, 'same-writes.sqlite');
+  const profiledDb = join(dir.path, 'porte-profiled.sqlite');
   try {
     const baselineServer = await startServer({
       label: 'baseline',
@@ -241,26 +256,42 @@ export async function run(): Promise<Row[]> {
     });
     log(`${SESSIONS + chargedIds.length} checkout pages fetched in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
+    // 2b. Sessions for the open-loop and profiled passes, by Porte's own code; then the copies the
+    //     same-writes baseline and the profiled Porte complete them in.
+    t = performance.now();
+    const extra = await sessionsInProcess(porteDb, porte.ready[1] ?? '', porte.url, openLoopSessions() + profileSessions());
+    const openSessions = extra.slice(0, openLoopSessions());
+    const profileSessionList = extra.slice(openLoopSessions());
+    await copyDatabase(porteDb, sameWritesDb);
+    await copyDatabase(porteDb, profiledDb);
+    log(`${extra.length} more sessions in-process and two copies of the database in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const sameWrites = await startSameWrites(sameWritesDb);
+    servers.push(sameWrites);
+
     // 3. The submissions: a warm-up batch each, then alternating measured batches.
     const porteForms = ids.map((id, n) => submission(`/checkout/${id}`, tokens[n] ?? '', n));
     const baselineForms = ids.map((id, n) => submission(`/checkout/base_${id}`, 'x'.repeat(64), n));
-    const chargedForms = chargedIds.map((id, n) => submission(`/checkout/${id}`, chargedTokens[n] ?? '', SESSIONS + n));
+    const sameWritesForms = ids.map((id, n) => submission(`/checkout/${id}`, 'x'.repeat(64), n));
+    // Emails after every other form's (the open-loop and profiled passes number theirs from SESSIONS).
+    const chargedForms = chargedIds.map((id, n) => submission(`/checkout/${id}`, chargedTokens[n] ?? '', 10 * SESSIONS + n));
     let from = 0;
     const take = (forms: readonly Submission[], n: number) => forms.slice(from, from + n);
     log(`warm-up: ${WARMUP} submissions on each server at ${CONNECTIONS} connections`);
     await postPhase(baselineServer, take(baselineForms, WARMUP));
+    await postPhase(sameWrites, take(sameWritesForms, WARMUP));
     const warm = await postPhase(porte, take(porteForms, WARMUP));
     const allPhases: PostPhase[] = [warm];
-    let chargedFrom = 0;
     const chargedPhases: PostPhase[] = [];
     const chargedAll: PostPhase[] = [await postPhase(porte, chargedForms.slice(0, WARMUP))];
-    chargedFrom += WARMUP;
+    let chargedFrom = WARMUP;
     from += WARMUP;
     const baselinePhases: PostPhase[] = [];
     const portePhases: PostPhase[] = [];
+    const sameWritesPhases: PostPhase[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      log(`round ${round}/${ROUNDS}: ${PER_ROUND} submissions on baseline, then on Porte (trial), then on Porte (first charge)`);
+      log(`round ${round}/${ROUNDS}: ${PER_ROUND} submissions on baseline, same writes, then on Porte (trial), then on Porte (first charge)`);
       baselinePhases.push(await postPhase(baselineServer, take(baselineForms, PER_ROUND)));
+      sameWritesPhases.push(await postPhase(sameWrites, take(sameWritesForms, PER_ROUND)));
       const p = await postPhase(porte, take(porteForms, PER_ROUND));
       portePhases.push(p);
       allPhases.push(p);
@@ -271,13 +302,17 @@ export async function run(): Promise<Row[]> {
       from += PER_ROUND;
     }
     const b = merge(baselinePhases);
+    const sw = merge(sameWritesPhases);
     const p = merge(portePhases);
     const charged = merge(chargedPhases);
     const all = merge([...allPhases, ...chargedAll]);
-    for (const [label, r] of [['baseline', b], ['Porte', p], ['Porte, first charge', charged]] as const) {
+    for (const [label, r] of [['baseline', b], ['same writes', sw], ['Porte', p], ['Porte, first charge', charged]] as const) {
       const codes = Object.entries(r.codes).map(([code, n]) => `${code}×${n}`).join(' ');
       log(`${label}: ${r.ok} × 303 at ${r.rps.toFixed(0)}/s; status codes ${codes}; errors ${r.errors}; p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`);
     }
+    // 3b. Open-loop latency at fixed offered rates, same writes then Porte at each rate.
+    const body = (csrf: string, n: number) => submission('', csrf, n).body;
+    const openRuns = await openLoopRuns(porte, sameWrites, formsFor(openSessions, body, SESSIONS), formsFor(openSessions, body, SESSIONS));
     log(`Porte round ratios: ${portePhases.map((x, i) => ((x.count / x.seconds) / ((baselinePhases[i]?.count ?? 0) / (baselinePhases[i]?.seconds ?? 1))).toFixed(2)).join(', ')}`);
 
     // 4. In-process render of the same page, from the props it was hydrated with.
@@ -300,10 +335,13 @@ export async function run(): Promise<Row[]> {
     log(`checkout JS (gzip): ${sizes.map((s) => `${s.file} ${s.gzip} B`).join(', ')}`);
 
     await stopAll(servers.splice(0));
+    // 6. A profiled Porte alone, on the copy, completing sessions of its own.
+    const frames = await profiledCheckout(profiledDb, join(dir.path, 'profile'), formsFor(profileSessionList, body, SESSIONS + openLoopSessions()), (port) => `http://127.0.0.1:${port}`);
     // Every 303 of Porte must be a completed checkout (and the baseline's a row pair).
     const porteSubscriptions = countRows(porteDb, 'subscriptions');
     const baselineSubscriptions = countRows(baselineDb, 'subscriptions');
-    const porteMissing = all.ok - porteSubscriptions;
+    // The open-loop passes completed sessions in the same database.
+    const porteMissing = all.ok + openRuns.reduce((n, r) => n + r.porte.ok, 0) - porteSubscriptions;
     // Every first-charge 303 must have its paid invoice and its charge at the (test) gateway.
     const paidInvoices = countRows(porteDb, "invoices WHERE status = 'paid' AND billing_reason = 'subscription_create'");
     const gatewayCharges = countRows(porteDb, "test_gateway_charges WHERE json_extract(result, '$.status') = 'succeeded'");
@@ -317,17 +355,28 @@ export async function run(): Promise<Row[]> {
     const baselineGetQ = quantiles(baselineGet);
     const pageGzip = gzipSync(first.text);
     return [
-      { metric: `checkout POST throughput (${CONNECTIONS} conn.)`, unit: 'req/s', value: p.rps, baseline: b.rps },
-      { metric: 'checkout POST latency p50', unit: 'ms', value: p.p50, baseline: b.p50, decimals: 1 },
-      { metric: 'checkout POST latency p99', unit: 'ms', value: p.p99, baseline: b.p99, target: { on: 'value', atMost: 25 }, decimals: 1 },
-      { metric: 'server CPU per checkout', unit: 'µs', value: p.cpuUs, baseline: b.cpuUs },
+      { metric: `checkout POST throughput (${CONNECTIONS} conn.; base: same writes)`, unit: 'req/s', value: p.rps, baseline: sw.rps, target: { on: 'ratio', atLeast: 0.7 } },
+      { metric: `checkout POST throughput (${CONNECTIONS} conn.; base: bare 2 inserts)`, unit: 'req/s', value: p.rps, baseline: b.rps },
+      { metric: 'same-writes throughput (base: bare 2 inserts)', unit: 'req/s', value: sw.rps, baseline: b.rps },
+      // Closed loop at 200 connections: these latencies measure the queue, not the service (see open loop).
+      { metric: `checkout POST latency p50 (closed, ${CONNECTIONS} conn.)`, unit: 'ms', value: p.p50, baseline: sw.p50, decimals: 1 },
+      { metric: `checkout POST latency p99 (closed, ${CONNECTIONS} conn.)`, unit: 'ms', value: p.p99, baseline: sw.p99, decimals: 1 },
+      { metric: 'server CPU per checkout (base: same writes)', unit: 'µs', value: p.cpuUs, baseline: sw.cpuUs },
+      { metric: 'server CPU per checkout (base: bare 2 inserts)', unit: 'µs', value: p.cpuUs, baseline: b.cpuUs },
       // Same server, same rounds: the first charge and its paid invoice against today's trial checkout.
       { metric: 'first-charge checkout throughput (base: trial checkout)', unit: 'req/s', value: charged.rps, baseline: p.rps },
-      { metric: 'first-charge checkout p99 (base: trial checkout)', unit: 'ms', value: charged.p99, baseline: p.p99, decimals: 1 },
+      { metric: 'first-charge checkout p99 (closed; base: trial checkout)', unit: 'ms', value: charged.p99, baseline: p.p99, decimals: 1 },
       { metric: 'first-charge server CPU per checkout (base: trial)', unit: 'µs', value: charged.cpuUs, baseline: p.cpuUs },
-      { metric: 'first-charge 303s without paid invoice and charge', unit: 'count', value: Math.abs(chargedOk - paidInvoices) + Math.abs(chargedOk - gatewayCharges) + charged.non303 + charged.errors, target: { on: 'value', atMost: 0, required: true } },
+      {
+        metric: 'first-charge 303s without paid invoice and charge',
+        unit: 'count',
+        value: Math.abs(chargedOk - paidInvoices) + Math.abs(chargedOk - gatewayCharges) + charged.non303 + charged.errors,
+        target: { on: 'value', atMost: 0, required: true },
+      },
+      ...openLoopRows(openRuns),
       { metric: 'non-303 responses', unit: 'count', value: p.non303, baseline: b.non303, target: { on: 'value', atMost: 0, required: true } },
       { metric: 'connection errors/timeouts', unit: 'count', value: p.errors, baseline: b.errors, target: { on: 'value', atMost: 0, required: true } },
+      { metric: 'same writes: non-303 or errors', unit: 'count', value: sw.non303 + sw.errors, target: { on: 'value', atMost: 0, required: true } },
       { metric: '303s without a subscription row', unit: 'count', value: porteMissing, baseline: baselineMissing, target: { on: 'value', atMost: 0, required: true } },
       { metric: 'GET /checkout/{id} p50 (sequential; base: static)', unit: 'ms', value: porteGetQ.p50, baseline: baselineGetQ.p50, decimals: 2 },
       { metric: 'GET /checkout/{id} p99 (sequential; base: static)', unit: 'ms', value: porteGetQ.p99, baseline: baselineGetQ.p99, decimals: 2 },
@@ -336,6 +385,7 @@ export async function run(): Promise<Row[]> {
       { metric: 'checkout page HTML gzip', unit: 'KB', value: pageGzip.length / 1024, decimals: 1 },
       // Baseline: Preact's shared chunk alone, the floor of any hydrated page.
       { metric: `checkout JS gzip (${sizes.length} files; base: Preact)`, unit: 'KB', value: sizes.reduce((s, x) => s + x.gzip, 0) / 1024, baseline: preact / 1024, target: { on: 'value', atMost: 25 }, decimals: 1 },
+      ...frames,
     ];
   } finally {
     try {

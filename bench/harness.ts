@@ -85,6 +85,8 @@ export interface ServerProcess {
   cpuMs(): number;
   /** The last output of the child, for error messages. */
   output(): string;
+  /** Resident memory of the largest process of the tree (the node running the server, not tsx's parent), MB. */
+  rssMb(): number;
   /** Stops the server; rejects if it had already exited on its own. */
   stop(): Promise<void>;
 }
@@ -97,6 +99,8 @@ export interface ServerOptions {
   /** Matched against everything the child printed so far; the child is ready once it matches. */
   readonly ready: RegExp;
   readonly startTimeoutMs?: number;
+  /** Always profile this server (`--cpu-prof`) into this folder, whatever BENCH_CPU_PROF says. */
+  readonly cpuProfileDir?: string;
 }
 
 const OUTPUT_KEEP = 16 * 1024;
@@ -109,7 +113,8 @@ const OUTPUT_KEEP = 16 * 1024;
  */
 export async function startServer(options: ServerOptions): Promise<ServerProcess> {
   const env: Record<string, string> = { ...filteredEnv(), ...options.env, PORT: String(options.port) };
-  const nodeFlags = process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${join(repoRoot, 'test-output', 'profiles', options.label)}`] : [];
+  const profileDir = options.cpuProfileDir ?? (process.env.BENCH_CPU_PROF === '1' ? join(repoRoot, 'test-output', 'profiles', options.label) : undefined);
+  const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const child = spawn(tsxBin, [...nodeFlags, ...options.args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let output = '';
@@ -160,6 +165,7 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
     ready,
     cpuMs: () => cpuMsOf(tree),
     output: () => output,
+    rssMb: () => Math.max(...tree.map(rssKbOf).filter(Number.isFinite)) / 1024,
     async stop() {
       // A server that died during the run (crash, OOM) makes its figures meaningless: say so loudly.
       if (child.exitCode !== null || child.signalCode !== null) {
@@ -230,6 +236,16 @@ function readStat(pid: number): { ppid: number; cpuTicks: number } | undefined {
     return { ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
   } catch {
     return undefined;
+  }
+}
+
+/** VmRSS of one process in kB (NaN when unreadable). */
+function rssKbOf(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : Number.NaN;
+  } catch {
+    return Number.NaN;
   }
 }
 
@@ -389,24 +405,49 @@ export interface Comparison {
  * instead of skewing the ratio. One server is loaded at a time; the idle one costs nothing.
  */
 export async function compareLoad(options: CompareOptions): Promise<Comparison> {
-  for (const target of [options.baseline, options.subject]) {
+  const [baseline, subject] = await compareMany({ ...options, targets: [options.baseline, options.subject] });
+  if (!baseline || !subject) throw new Error('compareMany returned fewer results than targets');
+  return { baseline: baseline.result, subject: subject.result, roundRatios: subject.roundRatios };
+}
+
+export interface CompareManyOptions {
+  /** The first is the reference the others' round ratios are taken against. */
+  readonly targets: readonly LoadTarget[];
+  readonly warmupSeconds: number;
+  readonly rounds: number;
+  readonly secondsPerRound: number;
+}
+
+/**
+ * compareLoad for any number of servers: warm-up each, then rounds of one phase per server in
+ * turn, so a burst of outside work hits them all alike. Round ratios are against targets[0].
+ */
+export async function compareMany(options: CompareManyOptions): Promise<{ result: LoadResult; roundRatios: number[] }[]> {
+  for (const target of options.targets) {
     if (options.warmupSeconds > 0) {
       log(`${target.label}: ${options.warmupSeconds} s warm-up`);
       await phase(target, options.warmupSeconds, false);
     }
   }
-  const baseline: Phase[] = [];
-  const subject: Phase[] = [];
-  const roundRatios: number[] = [];
+  const phases: Phase[][] = options.targets.map(() => []);
+  const ratios: number[][] = options.targets.map(() => []);
   for (let round = 1; round <= options.rounds; round++) {
-    log(`round ${round}/${options.rounds}: ${options.secondsPerRound} s on ${options.baseline.label}, then ${options.secondsPerRound} s on ${options.subject.label}`);
-    const b = await phase(options.baseline, options.secondsPerRound, true);
-    const s = await phase(options.subject, options.secondsPerRound, true);
-    baseline.push(b);
-    subject.push(s);
-    roundRatios.push(s.ok / s.seconds / (b.ok / b.seconds));
+    log(`round ${round}/${options.rounds}: ${options.secondsPerRound} s on each of ${options.targets.map((t) => t.label).join(', ')}`);
+    const results: Phase[] = [];
+    for (const [i, target] of options.targets.entries()) {
+      const p = await phase(target, options.secondsPerRound, true);
+      results.push(p);
+      phases[i]?.push(p);
+    }
+    const reference = results[0];
+    for (const [i, p] of results.entries()) ratios[i]?.push(reference ? p.ok / p.seconds / (reference.ok / reference.seconds) : Number.NaN);
   }
-  return { baseline: summarize(baseline), subject: summarize(subject), roundRatios };
+  return phases.map((p, i) => ({ result: summarize(p), roundRatios: ratios[i] ?? [] }));
+}
+
+/** One measured autocannon phase on one server (e.g. a profiled pass). */
+export async function loadFor(target: LoadTarget, seconds: number): Promise<LoadResult> {
+  return summarize([await phase(target, seconds, true)]);
 }
 
 // ── Helpers for modules that measure more than one autocannon phase ────────────────────────────
@@ -459,3 +500,5 @@ export function staticGraph(entry: string): string[] {
 
 /** gzip size (zlib's default level, as servers and CDNs typically serve) of one file, bytes. */
 export const gzipBytes = (file: string): number => gzipSync(readFileSync(file)).length;
+/** The same for a response body held in memory. */
+export const gzipText = (text: string): number => gzipSync(text).length;

@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { customerRepository } from '../server/customers/repository.ts';
 import { betterSqliteDatabase, openSqlite } from '../server/db/better-sqlite3.ts';
 import { migrateNode } from '../server/db/migrate-node.ts';
@@ -57,7 +58,7 @@ function rng(seed: number): () => number {
 const pick = <T>(r: () => number, list: readonly T[]): T => list[Math.floor(r() * list.length)] as T;
 const ascii = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9-]/g, '');
 
-function build(file: string, rows: number): void {
+export function build(file: string, rows: number): number {
   const sqlite = openSqlite(file);
   migrateNode(sqlite, join(repoRoot, 'migrations'));
   // Bulk load: no fsync (a crash only loses the throwaway file) and room for FTS5's segment merges.
@@ -99,16 +100,16 @@ function build(file: string, rows: number): void {
   const buildMs = performance.now() - started;
   sqlite.pragma('journal_mode = WAL');
   sqlite.close();
-  console.log(JSON.stringify({ buildMs }));
+  return buildMs;
 }
 
-interface Query {
+export interface Query {
   readonly kind: string;
   readonly text: string;
 }
 
 /** ~200 queries, interleaved by kind, drawn from the data itself so most of them find someone. */
-function queries(sqlite: ReturnType<typeof openSqlite>): Query[] {
+export function queries(sqlite: ReturnType<typeof openSqlite>): Query[] {
   const r = rng(7);
   const max = (sqlite.prepare('SELECT MAX(seq) AS n FROM customers').get() as { n: number }).n;
   const sample = (): { email: string; first_name: string; last_name: string; company: string | null; reference: string } => {
@@ -212,7 +213,10 @@ async function query(file: string, baselineEvery: number, baselineBudgetMs: numb
   );
 }
 
-const [mode, file, arg] = process.argv.slice(2);
-if (mode === 'build' && file) build(file, Number(arg ?? 1_000_000));
-else if (mode === 'query' && file) await query(file, Number(arg ?? 5), Number(process.argv[5] ?? 20_000));
-else throw new Error('usage: search-db.ts build <file> <rows> | query <file> [baselineEvery] [baselineBudgetMs]');
+// Imported by bench/search-index-db.ts for its generator and queries: only run as a script.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [mode, file, arg] = process.argv.slice(2);
+  if (mode === 'build' && file) console.log(JSON.stringify({ buildMs: build(file, Number(arg ?? 1_000_000)) }));
+  else if (mode === 'query' && file) await query(file, Number(arg ?? 5), Number(process.argv[5] ?? 20_000));
+  else throw new Error('usage: search-db.ts build <file> <rows> | query <file> [baselineEvery] [baselineBudgetMs]');
+}

@@ -5,6 +5,13 @@
  * another port than Porte (cross-origin, as on a real shop), each load in a fresh browser context
  * (cold cache). Baseline: the same page with the same three cards written inline in its HTML
  * (declarative shadow DOM with the grid's own stylesheet), measured the same way.
+ *
+ * Two clocks: from DOMContentLoaded (the issue's figure; the inline grid is often painted before
+ * DCL, which counts as 0, so its ratio swings with a few ms), and from the navigation's start (what
+ * a visitor waits, page included), both with the ≤ 1.5× target. Bytes before a click are measured
+ * as the visitor's browser fetches them (widget.js, the pricing table's JSON with the grid's markup,
+ * any module loaded), each gzipped; the grid's own code (grid.js and its imports, now fetched only
+ * to explain a refusal or where innerHTML is forbidden) is reported with the same 12 KB budget.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +23,7 @@ import {
   ensureBuilt,
   freePort,
   gzipBytes,
+  gzipText,
   log,
   quantiles,
   repoRoot,
@@ -42,7 +50,9 @@ const WARMUP_LOADS = 2;
  */
 const PROBE = `<script>
 (() => {
-  const r = (window.__bench = { dcl: NaN, inDom: NaN, painted: NaN });
+  const r = (window.__bench = { dcl: NaN, inDom: NaN, painted: NaN, loader: NaN });
+  // The loader's own porte:ready (the first one, on window) marks when widget.js ran.
+  addEventListener('porte:ready', () => { if (Number.isNaN(r.loader)) r.loader = performance.now(); }, { once: true });
   const has = (root) => !!(root && root.querySelector('button'));
   const host = () => document.querySelector('[data-porte-pricing-table]');
   const attach = Element.prototype.attachShadow;
@@ -116,6 +126,8 @@ interface Load {
   dcl: number;
   inDom: number;
   painted: number;
+  /** performance.now() when widget.js ran (NaN on the inline page). */
+  loader: number;
   /** Resource timing of what the page fetched: [name, startTime, responseEnd]. */
   resources: [string, number, number][];
 }
@@ -144,8 +156,8 @@ export async function run(): Promise<Row[]> {
   const gridGraph = staticGraph(join(pub, 'assets/grid.js'));
   const loaderGzip = gzipBytes(join(pub, 'widget.js'));
   const sizes = [...new Set([...loaderGraph, ...gridGraph])].map((f) => ({ file: f.slice(pub.length + 1), gzip: gzipBytes(f) }));
-  const beforeClick = sizes.reduce((s, x) => s + x.gzip, 0);
-  log(`before a click (gzip): ${sizes.map((s) => `${s.file} ${s.gzip} B`).join(', ')}`);
+  const fallbackBytes = sizes.reduce((s, x) => s + x.gzip, 0);
+  log(`widget.js + the grid's own code (gzip): ${sizes.map((s) => `${s.file} ${s.gzip} B`).join(', ')}`);
 
   // 2. Time to the painted grid.
   const dir = tempDir(name);
@@ -170,7 +182,8 @@ export async function run(): Promise<Row[]> {
     site = merchant.server;
     const tableRes = await fetch(`${porte.url}/widget/v1/pricing_tables/default?key=${key}`, { headers: { Origin: merchant.url } });
     if (tableRes.status !== 200) throw new Error(`pricing table: ${tableRes.status} ${await tableRes.text()}`);
-    const table = (await tableRes.json()) as { offers: Offer[]; highlighted?: string };
+    const tableText = await tableRes.text();
+    const table = JSON.parse(tableText) as { offers: Offer[]; highlighted?: string };
     pages['/widget'] = page(`<script src="${porte.url}/widget.js" data-key="${key}" async></script>`, '<div data-porte-pricing-table="default"></div>');
     pages['/static'] = page('', staticGrid(table));
 
@@ -190,6 +203,7 @@ export async function run(): Promise<Row[]> {
     }
     // The inline grid is often on screen before DOMContentLoaded fires: that counts as 0.
     const painted = (loads: Load[]) => quantiles(loads.map((l) => Math.max(0, l.painted - l.dcl)));
+    const fromNavigation = (loads: Load[]) => quantiles(loads.map((l) => l.painted));
     const inDom = (loads: Load[]) => quantiles(loads.map((l) => Math.max(0, l.inDom - l.dcl)));
     const w = painted(widget);
     const b = painted(baseline);
@@ -205,11 +219,23 @@ export async function run(): Promise<Row[]> {
         .join(', ')}`,
     );
     log(`navigation → DCL, widget p50 ${quantiles(widget.map((l) => l.dcl)).p50.toFixed(0)} ms, static p50 ${quantiles(baseline.map((l) => l.dcl)).p50.toFixed(0)} ms`);
+    log(`DCL → widget.js ran p50 ${quantiles(widget.map((l) => l.loader - l.dcl)).p50.toFixed(0)} ms`);
+
+    // What the visitor's browser fetched from Porte before any click, gzipped as it would travel:
+    // the files by name from dist/public, the pricing table (JSON with the grid's markup) as served.
+    const fetched = [...new Set(widget.flatMap((l) => l.resources.map((r) => r[0])))];
+    const bytesOf = (n: string) => (n === 'default' ? gzipText(tableText) : n.endsWith('.js') ? gzipBytes(join(pub, n === 'widget.js' ? n : `assets/${n}`)) : 0);
+    const beforeClick = fetched.reduce((sum, n) => sum + bytesOf(n), 0);
+    log(`fetched before a click (gzip): ${fetched.map((n) => `${n} ${bytesOf(n)} B`).join(', ')}`);
+    const w0 = fromNavigation(widget);
+    const b0 = fromNavigation(baseline);
 
     return [
       { metric: 'widget.js gzip', unit: 'B', value: loaderGzip, target: { on: 'value', atMost: LOADER_BUDGET } },
-      { metric: `before a click gzip (widget.js + grid, ${sizes.length} files)`, unit: 'KB', value: beforeClick / 1024, target: { on: 'value', atMost: WITH_GRID_BUDGET / 1024 }, decimals: 1 },
-      { metric: `DCL → grid painted p50 (${LOADS} cold loads; base: inline)`, unit: 'ms', value: w.p50, baseline: b.p50, decimals: 1 },
+      { metric: `fetched before a click gzip (${fetched.length} responses)`, unit: 'KB', value: beforeClick / 1024, target: { on: 'value', atMost: WITH_GRID_BUDGET / 1024 }, decimals: 1 },
+      { metric: `widget.js + grid's own code gzip (${sizes.length} files)`, unit: 'KB', value: fallbackBytes / 1024, target: { on: 'value', atMost: WITH_GRID_BUDGET / 1024 }, decimals: 1 },
+      { metric: `DCL → grid painted p50 (${LOADS} cold loads; base: inline)`, unit: 'ms', value: w.p50, baseline: b.p50, target: { on: 'ratio', atMost: 1.5 }, decimals: 1 },
+      { metric: 'navigation → grid painted p50 (base: inline)', unit: 'ms', value: w0.p50, baseline: b0.p50, target: { on: 'ratio', atMost: 1.5 }, decimals: 1 },
       { metric: `DCL → grid painted max (${LOADS} cold loads; base: inline)`, unit: 'ms', value: w.max, baseline: b.max, decimals: 1 },
       { metric: 'DCL → buttons in the DOM p50', unit: 'ms', value: inDom(widget).p50, baseline: inDom(baseline).p50, decimals: 1 },
     ];

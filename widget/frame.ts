@@ -1,5 +1,5 @@
 import { isFrameMessage } from '../hosted-pages/embed/protocol.ts';
-import type { PresentArgs, SubscribedDetail } from './types.ts';
+import type { Present, PresentArgs, SubscribedDetail } from './types.ts';
 
 /**
  * The checkout frame, loaded on the first click: an overlay (modal dialog) or an inline iframe.
@@ -55,7 +55,10 @@ async function confirmWithServer(a: PresentArgs): Promise<(SubscribedDetail & { 
   return { checkout_session: body.id, customer: body.customer, subscription: body.subscription, success_url: body.success_url };
 }
 
-export function present(a: PresentArgs): Promise<SubscribedDetail | undefined> {
+/** Called by the loader with positional arguments (fewer bytes there): see PresentArgs. */
+export const present: Present = (base, key, url, session, mode, anchor, emit) => show({ base, key, url, session, mode, anchor, emit });
+
+function show(a: PresentArgs): Promise<SubscribedDetail | undefined> {
   const overlay = a.mode === 'overlay';
   const { host, root } = shadowHost(overlay ? 'porte-overlay' : 'porte-inline');
   const iframe = document.createElement('iframe');

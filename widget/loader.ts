@@ -1,4 +1,4 @@
-import type { GridArgs, Mode, OpenOptions, PresentArgs, SubscribedDetail } from './types.ts';
+import type { Mode, OpenOptions, Present, RenderGrid, SubscribedDetail } from './types.ts';
 
 /**
  * widget.js — the one script tag a merchant pastes. Dependency-free and tiny (budget: 2 KB gzip):
@@ -42,28 +42,33 @@ if (script && !w.Porte?.loaded) {
     return (el?.isConnected ? el : window).dispatchEvent(new CustomEvent(`porte:${name}`, { detail, bubbles: true, cancelable }));
   };
 
+  // The widget's endpoints answer JSON. A refusal rejects with the server's error (what to fix); no
+  // answer, or no JSON, rejects with something that has no code.
+  const call = (path: string, query = '', init?: RequestInit) =>
+    fetch(`${base}/widget/v1/${path}?key=${encodeURIComponent(key)}${query}`, init).then((r) =>
+      r.json().then((b) => (r.ok ? b : Promise.reject(b.error))),
+    );
+
   const start = async (o: OpenOptions, el: Element | null): Promise<SubscribedDetail | undefined> => {
     const emit = emitter(el);
     const mode = o.mode ?? 'overlay';
     emit('open', { offer: o.offer, mode });
-    const res = await fetch(`${base}/widget/v1/checkout_sessions?key=${encodeURIComponent(key)}`, {
+    const body = await call('checkout_sessions', '', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ offer: o.offer, customer: o.customer, locale: o.locale, success_url: o.successUrl, page_url: location.href }),
-    }).catch(() => undefined);
-    const body = await res?.json().catch(() => undefined);
-    if (!res?.ok) {
-      const error = body?.error ?? { code: 'network_error', message: `${base} did not answer.` };
+    }).catch((e?: { code?: string; message: string }) => {
+      const error = e?.code ? e : { code: 'network_error', message: `${base} did not answer.` };
       emit('error', error);
       throw new Error(error.message);
-    }
+    });
     const url = `${body.url}?locale=${o.locale ?? ''}`;
     if (mode === 'redirect') {
       location.assign(url);
       return undefined;
     }
-    const frame = await load<{ present: (a: PresentArgs) => Promise<SubscribedDetail | undefined> }>('widget-frame');
-    return frame.present({ base, key, url, session: body.id, mode, anchor: el, emit });
+    const frame = await load<{ present: Present }>('widget-frame');
+    return frame.present(base, key, url, body.id, mode, el, emit);
   };
 
   // One checkout at a time: a double click, or another call while one is opening or open, gets its promise.
@@ -73,40 +78,48 @@ if (script && !w.Porte?.loaded) {
       current = undefined;
     }));
 
-  // Visitors see a neutral line under what they clicked (its words live in the lazily loaded frame module).
-  const notice = (el: Element) => () => load<{ notice: (el: Element, locale?: string) => void }>('widget-frame').then((m) => m.notice(el, attr(el, 'locale')));
+  // A click on a checkout button or a grid's offer. When it fails, visitors see a neutral line under
+  // what they clicked (its words live in the lazily loaded frame module).
+  const choose = (el: Element, offer: string) =>
+    open(optionsFrom(el, offer), el).catch(() =>
+      load<{ notice: (el: Element, locale?: string) => void }>('widget-frame').then((m) => m.notice(el, attr(el, 'locale'))),
+    );
 
   const init = () => {
-    for (const el of d.querySelectorAll('[data-porte-checkout]')) {
-      if ((el as HTMLElement).dataset.porteBound) continue;
-      (el as HTMLElement).dataset.porteBound = '1';
+    for (const el of d.querySelectorAll<HTMLElement>('[data-porte-checkout]')) {
+      if (el.dataset.porteBound) continue;
+      el.dataset.porteBound = '1';
       el.addEventListener('click', (e) => {
         e.preventDefault();
-        open(optionsFrom(el, el.getAttribute('data-porte-checkout') ?? ''), el).catch(notice(el));
+        choose(el, el.getAttribute('data-porte-checkout') ?? '');
       });
     }
-    const grids = [...d.querySelectorAll('[data-porte-pricing-table]')].filter((el) => !el.shadowRoot);
-    if (grids.length > 0) {
-      // The offers are fetched now, in parallel with the grid's code, not after it has loaded.
-      const tables = grids.map((el) => {
-        const table = el.getAttribute('data-porte-pricing-table') || 'default';
-        const data = fetch(`${base}/widget/v1/pricing_tables/${encodeURIComponent(table)}?key=${encodeURIComponent(key)}`);
-        // Handled by the grid once its code arrives; until then a refusal must not be "uncaught".
-        data.catch(() => {});
-        return { table, data };
-      });
-      load<{ renderGrid: (host: Element, a: GridArgs) => void }>('grid').then((m) => {
-        for (const [i, el] of grids.entries()) {
-          m.renderGrid(el, {
-            base,
-            key,
-            ...(tables[i] as (typeof tables)[number]),
-            locale: attr(el, 'locale') ?? (navigator.language.startsWith('fr') ? 'fr' : 'en'),
-            choose: (offer) => open(optionsFrom(el, offer), el).catch(notice(el)),
-            emit: emitter(el),
+    for (const el of d.querySelectorAll<HTMLElement>('[data-porte-pricing-table]')) {
+      if (el.shadowRoot) continue;
+      // Attached at once, so a second init() leaves this grid alone.
+      const root = el.attachShadow({ mode: 'open' });
+      const table = el.getAttribute('data-porte-pricing-table') || 'default';
+      // Without data-locale, the server answers in the browser's language (Accept-Language).
+      const locale = attr(el, 'locale');
+      const emit = emitter(el);
+      const data = call(`pricing_tables/${encodeURIComponent(table)}`, `&locale=${locale ?? ''}`);
+      // The server sends the grid's markup (merchant words escaped there) and stylesheet: painted
+      // now, one request after this script, with one listener for its buttons — no grid code to wait for.
+      data
+        .then((b) => {
+          const sheet = new CSSStyleSheet();
+          sheet.replaceSync(b.css);
+          root.adoptedStyleSheets = [sheet];
+          root.innerHTML = b.html;
+          // The buttons hold text only, so a click's target is the button itself.
+          root.addEventListener('click', (e) => {
+            const offer = (e.target as HTMLElement).dataset.offer;
+            if (offer) choose(el, offer);
           });
-        }
-      });
+          emit('ready', { pricing_table: table });
+        })
+        // Refused, unanswered, or innerHTML forbidden (Trusted Types): the grid's own code says so, or draws it.
+        .catch(() => load<{ renderGrid: RenderGrid }>('grid').then((m) => m.renderGrid(el, data, locale, choose, emit)));
     }
   };
 
@@ -116,8 +129,7 @@ if (script && !w.Porte?.loaded) {
   Object.assign(porte, { open: (o: OpenOptions) => open(o), on, init, loaded: true });
   // Calls made before the script loaded (see the snippet in the README) run now, in order.
   for (const [method, args, resolve, reject] of porte.q ?? []) {
-    const result = (porte[method as 'open'] as (...a: unknown[]) => unknown)(...args);
-    Promise.resolve(result).then(resolve, reject);
+    Promise.resolve((porte[method as 'open'] as (...a: unknown[]) => unknown)(...args)).then(resolve, reject);
   }
   porte.q = [];
   if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', init);

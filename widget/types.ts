@@ -26,13 +26,27 @@ export interface PresentArgs {
   emit: (name: string, detail?: unknown, cancelable?: boolean) => boolean;
 }
 
-export interface GridArgs {
-  base: string;
-  key: string;
-  table: string;
-  /** The pricing table's response, requested by the loader before the grid's code arrived. */
-  data: Promise<Response>;
-  locale: string;
-  choose: (offer: string) => void;
-  emit: (name: string, detail?: unknown) => boolean;
-}
+/** The frame module's entry, positional to keep the loader's bytes down (same order as PresentArgs). */
+export type Present = (
+  base: string,
+  key: string,
+  url: string,
+  session: string,
+  mode: PresentArgs['mode'],
+  anchor: Element | null,
+  emit: PresentArgs['emit'],
+) => Promise<SubscribedDetail | undefined>;
+
+/**
+ * The grid's own code (its fallback renderer), called by the loader with the pricing table's body
+ * (rejected with the server's error, or without one when nothing answered), data-locale (without
+ * it, the browser's language), what a click on an offer does, and the element's event emitter.
+ * Positional, to keep the loader's bytes down.
+ */
+export type RenderGrid = (
+  host: Element,
+  data: Promise<unknown>,
+  locale: string | undefined,
+  choose: (el: Element, offer: string) => void,
+  emit: (name: string, detail?: unknown) => boolean,
+) => void;

@@ -8,6 +8,7 @@ import { Confirmation } from '../../hosted-pages/checkout/Confirmation.tsx';
 import type { EmbedPageProps } from '../../hosted-pages/embed/page.ts';
 import { customerRepository } from '../customers/repository.ts';
 import type { AppEnv } from '../http/env.ts';
+import { formStrings } from '../http/validate.ts';
 import { countryOptions } from '../lib/countries.ts';
 import { sign, verifySignature } from '../lib/secrets.ts';
 import { type Merchant, merchantRepository } from '../merchants/repository.ts';
@@ -247,7 +248,7 @@ export function checkoutPages(app: Hono<AppEnv>): void {
     const l = await load(c);
     const locale = localeOf(c, l?.session);
     if (!l) return message(c, locale, 'not_found_title', 'not_found_body', 404);
-    const parsed = v.safeParse(checkoutFormSchema, Object.fromEntries(Object.entries(await c.req.parseBody()).filter(([, x]) => typeof x === 'string')));
+    const parsed = v.safeParse(checkoutFormSchema, await formStrings(c.req));
     if (!parsed.success) return respond(c, l, { kind: 'invalid', errors: {}, formError: 'fix_errors' });
     if (!(await csrfOk(c, l.session, parsed.output.csrf))) return message(c, locale, 'not_found_title', 'not_found_body', 403, l.merchant);
     const outcome = await submitCheckout({ deps: c.var.deps, merchant: l.merchant, session: l.session, offer: l.offer, ip: clientIp(c), locale }, parsed.output);

@@ -35,3 +35,20 @@ export const jsonObject = <S extends v.GenericSchema>(schema: S, message: string
 
 /** A posted form field: optional (empty when absent), trimmed, bounded; the message is an i18n key. */
 export const formField = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max, 'too_long')), '');
+
+/**
+ * A form's string fields, as `Object.fromEntries` of hono's `parseBody()` keeping strings only:
+ * the last value of a repeated name wins, names ending in `[]` (arrays there) are left out. An
+ * urlencoded body is read as text and parsed here: `parseBody()` goes through `Request.formData()`,
+ * which on Node turns @hono/node-server's lightweight request into a full WHATWG Request (a
+ * stream, an AbortController) on every checkout POST. Other bodies (multipart) still go through it.
+ */
+export async function formStrings(req: { header(name: string): string | undefined; text(): Promise<string>; parseBody(): Promise<Record<string, unknown>> }): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  if ((req.header('Content-Type') ?? '').startsWith('application/x-www-form-urlencoded')) {
+    for (const [key, value] of new URLSearchParams(await req.text())) if (!key.endsWith('[]')) out[key] = value;
+    return out;
+  }
+  for (const [key, value] of Object.entries(await req.parseBody())) if (typeof value === 'string') out[key] = value;
+  return out;
+}

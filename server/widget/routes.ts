@@ -9,23 +9,31 @@ import { publicPricingTable } from '../pricing-tables/service.ts';
 import { offerService } from '../offers/service.ts';
 import { toJson as offerJson } from '../offers/repository.ts';
 import { publishableKeyAuth } from './auth.ts';
+import { gridMarkup } from './grid.tsx';
 import { widgetSessionCreateSchema } from './schema.ts';
 import { createWidgetSession, widgetSessionResult } from './service.ts';
+
+const browserLocale = (accept = '') => (accept.trim().toLowerCase().startsWith('fr') ? 'fr' : 'en');
 
 /** Public endpoints the widget calls from merchants' pages (publishable key + allowed origin). */
 export function widgetRoutes(app: Hono<AppEnv>): void {
   app.use('/widget/v1/*', publishableKeyAuth);
 
-  // Cacheable: the grid's offers change rarely; ETag lets browsers revalidate for free.
+  // Cacheable: the grid's offers change rarely; ETag lets browsers revalidate for free. The body
+  // carries the grid's markup in the asked locale (the URL, hence the cache key, names it).
   app.get('/widget/v1/pricing_tables/:reference', etag(), async (c) => {
     const { merchant, deps } = c.var;
+    // data-locale when the page sets one; otherwise the browser's first language, as navigator.language.
+    const asked = c.req.query('locale') || undefined;
+    const locale = parse(v.optional(v.picklist(['en', 'fr'], 'locale must be "en" or "fr": check data-locale.')), asked, 'locale') ?? browserLocale(c.req.header('Accept-Language'));
+    if (!asked) c.header('Vary', 'Origin, Accept-Language');
     const table = await publicPricingTable(deps.db, merchant.id, c.req.param('reference'));
     if (!table) {
       const reference = c.req.param('reference');
       throw new ApiError(404, 'not_found', 'pricing_table_not_found', `No pricing table "${reference}" in ${merchant.mode} mode. Check data-porte-pricing-table, or create the table in the back-office (Pricing tables).`, 'reference');
     }
     c.header('Cache-Control', 'public, max-age=60, must-revalidate');
-    return c.json({ merchant: { name: merchant.name, mode: merchant.mode }, ...table });
+    return c.json({ merchant: { name: merchant.name, mode: merchant.mode }, ...table, ...gridMarkup(table, locale) });
   });
 
   app.get('/widget/v1/offers/:reference', etag(), async (c) => {

@@ -72,6 +72,56 @@ describe('widget API', () => {
     expect(again.status).toBe(304);
   });
 
+  it('sends the grid painted on the server: merchant words escaped, in data-locale or else the browser language, a bad locale named', async () => {
+    const m = await h.merchant({ mode: 'test' });
+    const api = client(h, m.secretKey);
+    const hostile = '<img src=x onerror=alert(1)>';
+    const offer = await api('POST', '/v1/offers', {
+      reference: 'pro',
+      name: hostile,
+      description: 'Fish & "chips"',
+      currency: 'EUR',
+      recurring: { amount: 2900, interval: 'month' },
+      features: ['</li><script>alert(2)</script>'],
+      translations: { fr: { name: 'Pro (fr)' } },
+    });
+    expect(offer.status).toBe(201);
+    expect((await api('POST', '/v1/pricing_tables', { reference: 'default', offers: ['pro'], highlighted: 'pro' })).status).toBe(201);
+    const table = (query: string, headers: Record<string, string> = {}) =>
+      h.request(`/widget/v1/pricing_tables/default?key=${m.publishableKey}${query}`, { headers: { Origin: ORIGIN, ...headers } });
+
+    const en = await table('&locale=en');
+    expect(en.status).toBe(200);
+    const body = await en.json();
+    // The merchant's words arrive as text, never as markup the page would parse.
+    // (Every "<" and "&" escaped is enough for text: a ">" alone starts nothing.)
+    expect(body.html).toContain('&lt;img src=x onerror=alert(1)');
+    expect(body.html).toContain('&lt;/li>&lt;script>alert(2)&lt;/script>');
+    expect(body.html).toContain('Fish &amp; &quot;chips&quot;');
+    expect(body.html).not.toMatch(/<img|<script/i);
+    // One button per offer, named by its reference for the loader's click listener; the price in English.
+    expect(body.html.match(/<button /g)).toHaveLength(1);
+    expect(body.html).toContain('data-offer="pro"');
+    expect(body.html).toMatch(/€29\.00/);
+    expect(body.html).toContain('Most popular');
+    // The stylesheet the loader adopts, with the theming custom properties.
+    expect(body.css).toMatch(/var\(--porte-accent/);
+
+    const fr = await (await table('&locale=fr')).json();
+    expect(fr.html).toContain('Pro (fr)');
+    expect(fr.html).toMatch(/29,00\s€/);
+    expect(fr.html).toContain('Le plus choisi');
+    // Without data-locale: the browser's language, and caches told so.
+    const browserFr = await table('&locale=', { 'Accept-Language': 'fr-CA,fr;q=0.9,en;q=0.5' });
+    expect((await browserFr.json()).html).toContain("S'abonner");
+    expect(browserFr.headers.get('Vary')).toMatch(/Accept-Language/);
+    expect((await (await table('', { 'Accept-Language': 'de-DE' })).json()).html).toContain('Subscribe');
+
+    const bad = await table('&locale=de');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.param).toBe('locale');
+  });
+
   it('answers the preflight for allowed origins only, and hides hidden offers', async () => {
     const m = await merchantWithOffer('test');
     const preflight = (origin: string) =>

@@ -283,9 +283,17 @@ export function pages(browser: () => Browser) {
   let contexts: BrowserContext[] = [];
   let watches: { page: Page; watch: PageWatch; allowed: RegExp[] }[] = [];
   return {
-    async open(url: string, options: { locale?: string; width?: number; height?: number } = {}): Promise<OpenedPage> {
+    /** `block`: requests to refuse (each one tried is pushed to `blocked`), set before the page loads. */
+    async open(url: string, options: { locale?: string; width?: number; height?: number; block?: RegExp; blocked?: string[] } = {}): Promise<OpenedPage> {
       const context = await browser().newContext({ locale: options.locale ?? 'en-US', viewport: { width: options.width ?? 1200, height: options.height ?? 800 } });
       contexts.push(context);
+      const { block, blocked } = options;
+      if (block) {
+        await context.route(block, (route) => {
+          blocked?.push(route.request().url());
+          return route.abort();
+        });
+      }
       const page = await context.newPage();
       watches.push({ page, watch: watchPage(page), allowed: [] });
       const events = await recordEvents(page);

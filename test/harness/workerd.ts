@@ -24,6 +24,8 @@ function bundle(): Promise<string> {
       target: 'es2022',
       conditions: ['workerd', 'worker', 'browser'],
       mainFields: ['module', 'main'],
+      // As wrangler bundles with nodejs_compat: node:* modules are the runtime's (server/lib/crypto.ts).
+      external: ['node:*'],
       outfile: join(outdir, 'worker.js'),
       logLevel: 'error',
     });

@@ -43,9 +43,27 @@ export function Card({ offer, highlighted, locale, t, choose }: { offer: Offer; 
           ))}
         </ul>
       )}
-      <button type="button" onClick={() => choose(offer.reference)} aria-describedby={id}>
+      {/* data-offer: the loader's one click listener on server-rendered markup reads it from the click's target, so the button holds text only. */}
+      <button type="button" data-offer={offer.reference} onClick={() => choose(offer.reference)} aria-describedby={id}>
         {t.subscribe}
       </button>
     </li>
+  );
+}
+
+/** An offer as the widget's pricing table sends it, with its French words beside the default ones. */
+export type TableOffer = Offer & { translations?: { fr?: Partial<Pick<Offer, 'name' | 'description' | 'features'>> } };
+
+/**
+ * The whole grid in one locale: rendered to a string by the server (server/widget/grid.tsx) so the
+ * loader can paint it at once, and by the grid's own code when that markup cannot be used.
+ */
+export function Cards({ offers, highlighted, locale, choose }: { offers: TableOffer[]; highlighted?: string; locale: GridLocale; choose: (o: string) => void }) {
+  return (
+    <ul class="grid" lang={locale}>
+      {offers.map((o) => (
+        <Card key={o.reference} offer={locale === 'fr' ? { ...o, ...o.translations?.fr } : o} highlighted={o.reference === highlighted} locale={locale} t={words[locale]} choose={choose} />
+      ))}
+    </ul>
   );
 }

@@ -1,52 +1,50 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { GridArgs } from '../types.ts';
+import type { RenderGrid } from '../types.ts';
 // styles.ts first: the bundle then keeps the stylesheet ahead of the words, as before card.tsx (gzip likes it).
 import { gridCss } from './styles.ts';
-import { Card, type Offer, words } from './card.tsx';
+import { Cards, type TableOffer, words } from './card.tsx';
+
+interface GridArgs {
+  host: Element;
+  data: Promise<unknown>;
+  locale?: string;
+  choose: (el: Element, offer: string) => void;
+  emit: (name: string, detail?: unknown) => boolean;
+}
 
 interface Table {
-  offers: (Offer & { translations?: { fr?: Partial<Pick<Offer, 'name' | 'description' | 'features'>> } })[];
+  offers: TableOffer[];
   highlighted?: string;
 }
 
+/**
+ * The grid rendered in the browser: used only when the server's markup could not be painted (a
+ * refusal or no answer, to say so; a page whose Trusted Types forbid innerHTML, to draw the grid).
+ */
 function Grid({ a }: { a: GridArgs }) {
-  const locale = a.locale === 'fr' ? 'fr' : 'en';
-  const t = words[locale];
+  const locale = (a.locale ?? (navigator.language.startsWith('fr') ? 'fr' : 'en')) === 'fr' ? 'fr' : 'en';
   const [table, setTable] = useState<Table | null | 'error'>(null);
   useEffect(() => {
-    a.data
-      .then(async (r) => {
-        const body = await r.json().catch(() => ({}));
-        // The server's refusal says what the merchant should fix (the loader logs it once).
-        if (!r.ok) throw body.error;
-        return body;
-      })
-      .then((body: Table) => setTable(body))
-      .catch((error?: { code?: string }) => {
-        setTable('error');
-        a.emit('error', error?.code ? error : { code: 'network_error', message: `${a.base} did not answer.` });
-      });
+    (a.data as Promise<Table>).then(setTable).catch((error?: { code?: string }) => {
+      setTable('error');
+      // The server's refusal says what the merchant should fix (the loader logs it once).
+      a.emit('error', error?.code ? error : { code: 'network_error', message: `${new URL(import.meta.url).origin} did not answer.` });
+    });
   }, [a]);
   useEffect(() => {
-    if (table && table !== 'error') a.emit('ready', { pricing_table: a.table });
+    if (table && table !== 'error') a.emit('ready', { pricing_table: a.host.getAttribute('data-porte-pricing-table') || 'default' });
   }, [table, a]);
-  if (table === 'error') return <p class="error" role="alert">{t.error}</p>;
-  if (!table) return <p class="loading" aria-busy="true">{t.loading}</p>;
-  return (
-    <ul class="grid" lang={locale}>
-      {table.offers.map((o) => (
-        <Card key={o.reference} offer={locale === 'fr' ? { ...o, ...o.translations?.fr } : o} highlighted={o.reference === table.highlighted} locale={locale} t={t} choose={a.choose} />
-      ))}
-    </ul>
-  );
+  if (table === 'error') return <p class="error" role="alert">{words[locale].error}</p>;
+  if (!table) return <p class="loading" aria-busy="true">{words[locale].loading}</p>;
+  return <Cards offers={table.offers} highlighted={table.highlighted} locale={locale} choose={(offer) => a.choose(a.host, offer)} />;
 }
 
 /** Renders a pricing table into the element's own shadow root (the host page's CSS stays out). */
-export function renderGrid(host: Element, a: GridArgs): void {
+export const renderGrid: RenderGrid = (host, data, locale, choose, emit) => {
   const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(gridCss);
   root.adoptedStyleSheets = [sheet];
-  render(<Grid a={a} />, root);
-}
+  render(<Grid a={{ host, data, locale, choose, emit }} />, root);
+};

@@ -1,0 +1,98 @@
+/**
+ * Memory (issue 13): the RSS of Porte serving the API on a database of 1,000,000 customers under
+ * load — creations, searches and list pages from 10 connections — against the same server freshly
+ * started on it, and on an empty database (the footprint without the data). Target: ≤ 150 MB. The database is the cached one of bench/search-index.bench.ts
+ * (the candidate the migrations build), copied, with a secret key added for the bench merchant.
+ */
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, loadFor, log, repoRoot, type Row, type ServerProcess, startServer, stopAll, tempDir, tsxBin } from './harness.ts';
+import { MERCHANT_ID } from './search-db.ts';
+import { APP_VARIANT, cacheDir } from './search-index-db.ts';
+
+export const name = 'api-memory';
+
+const ROWS = Number(process.env.BENCH_SEARCH_ROWS ?? 1_000_000);
+const LOAD_SECONDS = 10;
+const RSS_TARGET_MB = 150;
+const WORDS = ['mar', 'dupont', 'jean.m', 'atelier', 'lefe', 'REF-A', 'chloe rob', 'gmail', 'thomas', 'smith'];
+
+function prepare(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(tsxBin, ['bench/search-index-db.ts', 'prepare', String(ROWS)], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    proc.stderr.on('data', (c: Buffer) => {
+      err = (err + c.toString('utf8')).slice(-4000);
+    });
+    proc.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`search-index-db prepare exited with ${code}\n${err}`))));
+  });
+}
+
+export async function run(): Promise<Row[]> {
+  log(`the ${ROWS.toLocaleString('en-US')}-customer database (cached by bench/search-index.bench.ts; built on first use)`);
+  await prepare();
+  const dir = tempDir(name);
+  const servers: ServerProcess[] = [];
+  try {
+    const file = join(dir.path, 'porte.sqlite');
+    copyFileSync(join(cacheDir(ROWS), `${APP_VARIANT}.sqlite`), file);
+    // A secret key for the bench merchant, stored as Porte stores them (SHA-256 of the token).
+    const token = `porte_sk_test_${randomBytes(16).toString('hex')}`;
+    const db = new Database(file);
+    db.prepare("INSERT INTO api_keys (id, merchant_id, kind, token, token_hash, hint, created_at) VALUES (?, ?, 'secret', NULL, ?, 'bench', ?)").run(
+      `key_bench${randomBytes(6).toString('hex')}`, MERCHANT_ID, createHash('sha256').update(token).digest('hex'), new Date().toISOString(),
+    );
+    db.close();
+    // The footprint without the data: the same server started on an empty database.
+    const empty = await startServer({ label: 'porte-empty', args: ['server/entry/node.ts'], env: { PORTE_DB: join(dir.path, 'empty.sqlite'), PORTE_SEED: '0' }, port: await freePort(), ready: /Porte is running at/, startTimeoutMs: 120_000 });
+    const rssEmpty = empty.rssMb();
+    await stopAll([empty]);
+    const server = await startServer({ label: 'porte-1m', args: ['server/entry/node.ts'], env: { PORTE_DB: file, PORTE_SEED: '0' }, port: await freePort(), ready: /Porte is running at/, startTimeoutMs: 120_000 });
+    servers.push(server);
+    const rssStarted = server.rssMb();
+    let peak = rssStarted;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, server.rssMb());
+    }, 100);
+    const auth = { Authorization: `Bearer ${token}` };
+    const result = await loadFor(
+      {
+        label: 'Porte, 1M customers',
+        url: server.url,
+        connections: 10,
+        request: (connection, n) => {
+          const word = WORDS[(connection + n) % WORDS.length] ?? 'mar';
+          switch (n % 4) {
+            case 0:
+              return { method: 'POST', path: '/v1/customers', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ email: `mem.c${connection}.n${n}@example.test`, first_name: 'Jeanne', last_name: 'Dupont' }) };
+            case 1:
+            case 2:
+              return { method: 'GET', path: `/v1/customers?limit=25&query=${encodeURIComponent(word)}`, headers: auth };
+            default:
+              return { method: 'GET', path: '/v1/customers?limit=100', headers: auth };
+          }
+        },
+      },
+      LOAD_SECONDS,
+    );
+    clearInterval(sampler);
+    const rssEnd = server.rssMb();
+    peak = Math.max(peak, rssEnd);
+    log(`${result.ok} × 2xx in ${result.seconds.toFixed(1)} s (${result.rps.toFixed(0)}/s), non-2xx ${result.non2xx}; RSS ${rssEmpty.toFixed(0)} MB started on an empty database, ${rssStarted.toFixed(0)} MB started on the big one, ${rssEnd.toFixed(0)} MB at the end, ${peak.toFixed(0)} MB at most`);
+    return [
+      { metric: `RSS under API load, ${ROWS.toLocaleString('en-US')} customers, peak (base: just started)`, unit: 'MB', value: peak, baseline: rssStarted, target: { on: 'value', atMost: RSS_TARGET_MB } },
+      { metric: 'RSS just started (base: on an empty database)', unit: 'MB', value: rssStarted, baseline: rssEmpty },
+      { metric: 'API requests served during the load (25% create, 50% search, 25% list)', unit: 'req/s', value: result.rps },
+      { metric: 'non-2xx responses', unit: 'count', value: result.non2xx + result.errors, target: { on: 'value', atMost: 0, required: true } },
+    ];
+  } finally {
+    try {
+      await stopAll(servers);
+    } finally {
+      dir.dispose();
+    }
+  }
+}
