@@ -5,8 +5,10 @@
  * better-sqlite3 servers: one inserting a customer and a subscription in one transaction (the
  * floor), one doing exactly Porte's writes (bench/same-writes-server.ts). Throughput closed-loop at
  * 200 connections, every session submitted once; latency open-loop at fixed offered rates
- * (bench/checkout-open.ts); the top frames per request from a profiled pass. Also: how long the
- * checkout page takes to serve and to render, and how much JavaScript it loads.
+ * (bench/checkout-open.ts); the top frames per request from a profiled pass. Beside it, in the same
+ * rounds, checkout completion of an offer with "Due today" > 0 (the demo's Basic, no trial): the
+ * first charge at the gateway and a numbered paid invoice join the batch; its ratio is to the trial
+ * checkout. Also: how long the checkout page takes to serve and to render, and how much JavaScript it loads.
  */
 import Database from 'better-sqlite3';
 import autocannon, { type Client } from 'autocannon';
@@ -166,10 +168,10 @@ const propsOf = (html: string): CheckoutView => {
   return JSON.parse(json) as CheckoutView;
 };
 
-function countRows(file: string, table: string): number {
+function countRows(file: string, from: string): number {
   const db = new Database(file, { readonly: true });
   try {
-    return (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return (db.prepare(`SELECT COUNT(*) AS n FROM ${from}`).get() as { n: number }).n;
   } finally {
     db.close();
   }
@@ -202,20 +204,24 @@ export async function run(): Promise<Row[]> {
     });
     servers.push(porte);
 
-    // 1. Sessions, by API (the demo merchant's Pro offer: 14-day trial, test gateway).
+    // 1. Sessions, by API (the demo merchant's offers, test gateway): Pro has a 14-day trial (nothing
+    //    due today), Basic none (its first month is charged at checkout).
     let t = performance.now();
     const auth = { Authorization: `Bearer ${porte.ready[1]}`, 'Content-Type': 'application/json' };
-    const ids = await mapLimit(Array.from({ length: SESSIONS }, (_, i) => i), 10, async () => {
-      const res = await fetch(`${porte.url}/v1/checkout_sessions`, {
-        method: 'POST',
-        headers: auth,
-        body: JSON.stringify({ offer: 'pro-monthly', success_url: `${porte.url}/checkout/thanks`, cancel_url: `${porte.url}/checkout/thanks` }),
+    const sessions = (offer: string, count: number) =>
+      mapLimit(Array.from({ length: count }, (_, i) => i), 10, async () => {
+        const res = await fetch(`${porte.url}/v1/checkout_sessions`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({ offer, success_url: `${porte.url}/checkout/thanks`, cancel_url: `${porte.url}/checkout/thanks` }),
+        });
+        const body = (await res.json()) as { id?: string };
+        if (res.status !== 201 || !body.id) throw new Error(`POST /v1/checkout_sessions: ${res.status} ${JSON.stringify(body)}`);
+        return body.id;
       });
-      const body = (await res.json()) as { id?: string };
-      if (res.status !== 201 || !body.id) throw new Error(`POST /v1/checkout_sessions: ${res.status} ${JSON.stringify(body)}`);
-      return body.id;
-    });
-    log(`${SESSIONS} checkout sessions created in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const ids = await sessions('pro-monthly', SESSIONS);
+    const chargedIds = await sessions('basic-monthly', WARMUP + ROUNDS * PER_ROUND);
+    log(`${SESSIONS} + ${chargedIds.length} checkout sessions created in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     // 2. Every page once, for its CSRF token. The first ones sequentially and timed, alternating
     //    with the baseline serving the same bytes already rendered.
@@ -243,7 +249,12 @@ export async function run(): Promise<Row[]> {
       if (p.status !== 200) throw new Error(`GET /checkout/${id}: ${p.status}`);
       tokens[PAGE_WARMUP + PAGE_MEASURED + 1 + i] = csrfOf(p.text);
     });
-    log(`${SESSIONS} checkout pages fetched in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const chargedTokens = await mapLimit(chargedIds, 8, async (id) => {
+      const p = await timedGet(`${porte.url}/checkout/${id}`);
+      if (p.status !== 200) throw new Error(`GET /checkout/${id}: ${p.status}`);
+      return csrfOf(p.text);
+    });
+    log(`${SESSIONS + chargedIds.length} checkout pages fetched in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     // 2b. Sessions for the open-loop and profiled passes, by Porte's own code; then the copies the
     //     same-writes baseline and the profiled Porte complete them in.
@@ -261,6 +272,8 @@ export async function run(): Promise<Row[]> {
     const porteForms = ids.map((id, n) => submission(`/checkout/${id}`, tokens[n] ?? '', n));
     const baselineForms = ids.map((id, n) => submission(`/checkout/base_${id}`, 'x'.repeat(64), n));
     const sameWritesForms = ids.map((id, n) => submission(`/checkout/${id}`, 'x'.repeat(64), n));
+    // Emails after every other form's (the open-loop and profiled passes number theirs from SESSIONS).
+    const chargedForms = chargedIds.map((id, n) => submission(`/checkout/${id}`, chargedTokens[n] ?? '', 10 * SESSIONS + n));
     let from = 0;
     const take = (forms: readonly Submission[], n: number) => forms.slice(from, from + n);
     log(`warm-up: ${WARMUP} submissions on each server at ${CONNECTIONS} connections`);
@@ -268,24 +281,32 @@ export async function run(): Promise<Row[]> {
     await postPhase(sameWrites, take(sameWritesForms, WARMUP));
     const warm = await postPhase(porte, take(porteForms, WARMUP));
     const allPhases: PostPhase[] = [warm];
+    const chargedPhases: PostPhase[] = [];
+    const chargedAll: PostPhase[] = [await postPhase(porte, chargedForms.slice(0, WARMUP))];
+    let chargedFrom = WARMUP;
     from += WARMUP;
     const baselinePhases: PostPhase[] = [];
     const portePhases: PostPhase[] = [];
     const sameWritesPhases: PostPhase[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      log(`round ${round}/${ROUNDS}: ${PER_ROUND} submissions on baseline, same writes, then on Porte`);
+      log(`round ${round}/${ROUNDS}: ${PER_ROUND} submissions on baseline, same writes, then on Porte (trial), then on Porte (first charge)`);
       baselinePhases.push(await postPhase(baselineServer, take(baselineForms, PER_ROUND)));
       sameWritesPhases.push(await postPhase(sameWrites, take(sameWritesForms, PER_ROUND)));
       const p = await postPhase(porte, take(porteForms, PER_ROUND));
       portePhases.push(p);
       allPhases.push(p);
+      const c = await postPhase(porte, chargedForms.slice(chargedFrom, chargedFrom + PER_ROUND));
+      chargedPhases.push(c);
+      chargedAll.push(c);
+      chargedFrom += PER_ROUND;
       from += PER_ROUND;
     }
     const b = merge(baselinePhases);
     const sw = merge(sameWritesPhases);
     const p = merge(portePhases);
-    const all = merge(allPhases);
-    for (const [label, r] of [['baseline', b], ['same writes', sw], ['Porte', p]] as const) {
+    const charged = merge(chargedPhases);
+    const all = merge([...allPhases, ...chargedAll]);
+    for (const [label, r] of [['baseline', b], ['same writes', sw], ['Porte', p], ['Porte, first charge', charged]] as const) {
       const codes = Object.entries(r.codes).map(([code, n]) => `${code}×${n}`).join(' ');
       log(`${label}: ${r.ok} × 303 at ${r.rps.toFixed(0)}/s; status codes ${codes}; errors ${r.errors}; p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`);
     }
@@ -321,6 +342,11 @@ export async function run(): Promise<Row[]> {
     const baselineSubscriptions = countRows(baselineDb, 'subscriptions');
     // The open-loop passes completed sessions in the same database.
     const porteMissing = all.ok + openRuns.reduce((n, r) => n + r.porte.ok, 0) - porteSubscriptions;
+    // Every first-charge 303 must have its paid invoice and its charge at the (test) gateway.
+    const paidInvoices = countRows(porteDb, "invoices WHERE status = 'paid' AND billing_reason = 'subscription_create'");
+    const gatewayCharges = countRows(porteDb, "test_gateway_charges WHERE json_extract(result, '$.status') = 'succeeded'");
+    const chargedOk = chargedAll.reduce((n, x) => n + x.count, 0);
+    log(`first charges: ${chargedOk} × 303, ${paidInvoices} paid invoices, ${gatewayCharges} charges at the gateway`);
     // The baseline had its warm-up too: WARMUP + measured 303s.
     const baselineMissing = WARMUP + b.ok - baselineSubscriptions;
     log(`subscriptions in the databases: Porte ${porteSubscriptions} (${all.ok} × 303), baseline ${baselineSubscriptions}`);
@@ -337,6 +363,16 @@ export async function run(): Promise<Row[]> {
       { metric: `checkout POST latency p99 (closed, ${CONNECTIONS} conn.)`, unit: 'ms', value: p.p99, baseline: sw.p99, decimals: 1 },
       { metric: 'server CPU per checkout (base: same writes)', unit: 'µs', value: p.cpuUs, baseline: sw.cpuUs },
       { metric: 'server CPU per checkout (base: bare 2 inserts)', unit: 'µs', value: p.cpuUs, baseline: b.cpuUs },
+      // Same server, same rounds: the first charge and its paid invoice against today's trial checkout.
+      { metric: 'first-charge checkout throughput (base: trial checkout)', unit: 'req/s', value: charged.rps, baseline: p.rps },
+      { metric: 'first-charge checkout p99 (closed; base: trial checkout)', unit: 'ms', value: charged.p99, baseline: p.p99, decimals: 1 },
+      { metric: 'first-charge server CPU per checkout (base: trial)', unit: 'µs', value: charged.cpuUs, baseline: p.cpuUs },
+      {
+        metric: 'first-charge 303s without paid invoice and charge',
+        unit: 'count',
+        value: Math.abs(chargedOk - paidInvoices) + Math.abs(chargedOk - gatewayCharges) + charged.non303 + charged.errors,
+        target: { on: 'value', atMost: 0, required: true },
+      },
       ...openLoopRows(openRuns),
       { metric: 'non-303 responses', unit: 'count', value: p.non303, baseline: b.non303, target: { on: 'value', atMost: 0, required: true } },
       { metric: 'connection errors/timeouts', unit: 'count', value: p.errors, baseline: b.errors, target: { on: 'value', atMost: 0, required: true } },

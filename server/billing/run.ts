@@ -72,9 +72,12 @@ export async function runChunk(ctx: BillingContext, limit = 100): Promise<RunRep
     else if (outcome === 'ended') report.ended++;
   });
 
+  // The renewals above made invoices due at their own, later moment: the clock is read again so that
+  // they are charged in this chunk, not one loop tick (or one cron trigger, a minute) later.
+  const collectAt = ctx.clock().toISOString();
   const invoices = await db.all<{ id: string }>(
     "SELECT id FROM invoices WHERE merchant_id = ? AND status = 'open' AND next_payment_attempt <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_payment_attempt LIMIT ?",
-    [ctx.merchant.id, at, at, limit],
+    [ctx.merchant.id, collectAt, collectAt, limit],
   );
   await inParallel(invoices, async ({ id }) => {
     if ((await collect(ctx, id)) !== 'skipped') report.collected++;

@@ -97,13 +97,14 @@ export async function settle(ctx: BillingContext, inv: Invoice, paymentId: strin
   const l = await load(ctx, inv);
   const statements: Statement[] = [];
   let outcome: Settled;
+  let recorded: Statement | undefined;
   if (r.status === 'succeeded') {
-    if (paymentId) statements.push(paymentUpdate(paymentId, 'succeeded', r, at));
+    if (paymentId) recorded = paymentUpdate(paymentId, 'succeeded', r, at);
     statements.push(...paidStatements(ctx, inv, l, at, now, { method: null }));
     outcome = 'paid';
   } else if (r.status === 'processing' || r.status === 'unknown') {
     // Not known yet: the attempt stays unsettled, and the next look asks the gateway (retrieve), never charges anew.
-    if (paymentId) statements.push(paymentUpdate(paymentId, r.status, r, at));
+    if (paymentId) recorded = paymentUpdate(paymentId, r.status, r, at);
     const next = new Date(now.getTime() + (r.status === 'processing' ? PROCESSING_RECHECK_MS : UNKNOWN_RETRY_MS)).toISOString();
     statements.push(
       sql(
@@ -119,7 +120,7 @@ export async function settle(ctx: BillingContext, inv: Invoice, paymentId: strin
     // Hard declines and authentication wait for the customer (a new card, the hosted page) until the last retry day.
     const next = action || hard ? dunningDeadline(firstFailed) : nextRetry(firstFailed, now);
     const failed: Invoice = { ...inv, paymentStatus: action ? 'requires_action' : 'failed', firstFailedAt: firstFailed.toISOString(), nextPaymentAttempt: next?.toISOString() ?? null };
-    if (paymentId) statements.push(paymentUpdate(paymentId, action ? 'requires_action' : 'failed', r, at));
+    if (paymentId) recorded = paymentUpdate(paymentId, action ? 'requires_action' : 'failed', r, at);
     statements.push(
       billingEvent(ctx.merchant.id, action ? 'invoice.payment_action_required' : 'invoice.payment_failed', toJson(failed, l.url, now), at, invoiceExists(inv.id, 'open')),
       ...subscriptionMove(ctx, l.sub, ['active'], 'past_due', at, invoiceExists(inv.id, 'open')),
@@ -138,9 +139,22 @@ export async function settle(ctx: BillingContext, inv: Invoice, paymentId: strin
       outcome = action ? 'action_required' : 'failed';
     }
   }
-  await ctx.deps.db.batch(statements);
+  await ctx.deps.db.batch(recorded && paymentId ? [...statements.map((st) => andGuard(st, unsettledPayment(paymentId))), recorded] : statements);
   return outcome;
 }
+
+/**
+ * An attempt's outcome is recorded once: a runner that lost its lease (a gateway slower than the
+ * lease, a paused process) may come back with the outcome another runner has already recorded, and
+ * its batch must then write nothing (no second event, no retry rescheduled from its own clock, which
+ * would add a charge attempt). Every statement of the batch holds only while the attempt is still
+ * unsettled, and the attempt's own update comes last.
+ */
+const unsettledPayment = (paymentId: string): Statement =>
+  sql("EXISTS (SELECT 1 FROM invoice_payments WHERE id = ? AND status IN ('pending', 'unknown', 'processing', 'requires_action'))", paymentId);
+
+/** Each statement of settle ends with its WHERE clause (INSERT … SELECT … WHERE, UPDATE … WHERE), without a top-level OR. */
+const andGuard = (st: Statement, guard: Statement): Statement => ({ sql: `${st.sql} AND (${guard.sql})`, params: [...st.params, ...guard.params] });
 
 /** Dunning is over for an invoice nobody could pay (hard decline, authentication never given). */
 export async function endDunning(ctx: BillingContext, inv: Invoice): Promise<void> {

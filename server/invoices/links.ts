@@ -12,8 +12,26 @@ import { type InvoiceJson, toJson } from './schema.ts';
 const PURPOSE = 'invoice';
 const claims = v.strictObject({ i: v.pipe(v.string(), v.maxLength(64)), v: v.pipe(v.number(), v.integer()) });
 
-export const hostedInvoiceUrl = async (db: Database, publicUrl: string, invoiceId: string, linkVersion: number): Promise<string> =>
-  `${publicUrl}/invoice/${await seal(db, PURPOSE, { i: invoiceId, v: linkVersion })}`;
+/**
+ * The link is a pure function of its inputs and the installation's secret, and the billing run asks
+ * for the same one twice per renewal (invoice.finalized, then invoice.paid): the last few are kept,
+ * per database, so the second costs no HMAC.
+ */
+const recentLinks = new WeakMap<Database, Map<string, string>>();
+const RECENT_LINKS = 1000;
+
+export async function hostedInvoiceUrl(db: Database, publicUrl: string, invoiceId: string, linkVersion: number): Promise<string> {
+  const recent = recentLinks.get(db) ?? new Map<string, string>();
+  recentLinks.set(db, recent);
+  const key = `${publicUrl}\n${invoiceId}\n${linkVersion}`;
+  const known = recent.get(key);
+  if (known) return known;
+  const url = `${publicUrl}/invoice/${await seal(db, PURPOSE, { i: invoiceId, v: linkVersion })}`;
+  // Oldest first in a Map's order: drop it when full.
+  if (recent.size >= RECENT_LINKS) recent.delete(recent.keys().next().value as string);
+  recent.set(key, url);
+  return url;
+}
 
 export async function readInvoiceToken(db: Database, token: string): Promise<{ invoiceId: string; version: number } | undefined> {
   const parsed = v.safeParse(claims, await unseal(db, PURPOSE, token));

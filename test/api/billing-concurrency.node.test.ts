@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
-import { runBilling } from '../../server/billing/run.ts';
+import { contextFor, runBilling } from '../../server/billing/run.ts';
+import { settle } from '../../server/billing/settle.ts';
+import { invoiceRepository } from '../../server/invoices/repository.ts';
+import { merchantRepository } from '../../server/merchants/repository.ts';
 import { betterSqliteDatabase, openSqlite } from '../../server/db/better-sqlite3.ts';
 import type { Deps } from '../../server/deps.ts';
 import { nodeHarness } from '../harness/node.ts';
 import { client, type Harness } from '../harness/types.ts';
-import { all, BILLING_CARDS, billingShop, offer, plusDays, plusMonths, subscribe } from './billing-helpers.ts';
+import { advance, all, BILLING_CARDS, billingShop, offer, plusDays, plusMonths, subscribe } from './billing-helpers.ts';
 
 // Two app instances on ONE SQLite file (two connections, as two processes would have), billing the
 // same environment at the same time: each period billed once, each attempt charged once, counted at
@@ -86,4 +89,28 @@ it('a crash between "charged" and "recorded" is settled by asking the gateway, n
   expect((await api('GET', `/v1/invoices/${inv.id}`)).body).toMatchObject({ status: 'paid', attempt_count: 1, amount_paid: 1200 });
   expect(await count('SELECT COUNT(*) AS n FROM test_gateway_charges')).toBe(before + 1);
   expect(await count("SELECT COUNT(*) AS n FROM invoice_payments WHERE invoice_id = ? AND status = 'succeeded'", [inv.id])).toBe(1);
+});
+
+it('an outcome recorded late by a runner that lost its lease writes nothing: no second event, no retry moved', async () => {
+  const { merchant, api } = await billingShop(h);
+  const plan = await offer(api, { reference: 'm', name: 'Monthly', recurring: { amount: 1300, interval: 'month' }, trial: { days: 2 } });
+  const { subscription } = await subscribe(h, api, plan, BILLING_CARDS.insufficient, 'late@example.com');
+  const trialEnd: string = (await api('GET', `/v1/subscriptions/${subscription}`)).body.trial_end;
+  await advance(api, plusDays(trialEnd, 0));
+  const [inv] = await all(api, `/v1/invoices?subscription=${subscription}`);
+  expect(inv).toMatchObject({ status: 'open', attempt_count: 1 });
+  const [payment] = await h.deps.db.all<{ id: string }>('SELECT id FROM invoice_payments WHERE invoice_id = ?', [inv.id]);
+  const failedEvents = () => count("SELECT COUNT(*) AS n FROM events WHERE type = 'invoice.payment_failed' AND json_extract(data, '$.id') = ?", [inv.id]);
+  expect(await failedEvents()).toBe(1);
+
+  // The runner that made the attempt comes back an hour later (its lease long gone) with the same decline.
+  const m = await merchantRepository(h.deps.db).byId(merchant.id);
+  if (!m || !payment) throw new Error('merchant and attempt exist');
+  const ctx = await contextFor(h.deps, m);
+  const late = { ...ctx, clock: () => new Date(ctx.clock().getTime() + 3_600_000) };
+  const stale = await invoiceRepository(h.deps.db).byId(merchant.id, inv.id);
+  if (!stale) throw new Error('invoice exists');
+  await settle(late, { ...stale, firstFailedAt: null }, payment.id, { status: 'failed', paymentId: null, code: 'card_declined', declineCode: 'insufficient_funds', hard: false, message: 'late' });
+  expect(await failedEvents()).toBe(1);
+  expect((await api('GET', `/v1/invoices/${inv.id}`)).body).toMatchObject({ status: 'open', attempt_count: 1, next_payment_attempt: inv.next_payment_attempt });
 });

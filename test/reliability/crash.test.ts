@@ -1,18 +1,17 @@
 // Kill -9 in the middle of a signup rush: nothing acknowledged is lost, nothing is half done,
 // retries finish the rest without duplicates, and the outbox still delivers every event once.
 //
-// The first server is spawned here as `node --import tsx server/entry/node.ts` (what `npm start`
-// runs, minus the tsx CLI wrapper) so that its pid is the server itself: SIGKILL to the tsx CLI
-// would leave the real server running as an orphan. The restart goes through the shared harness.
+// The first server is spawned by test/harness/killable.ts so that its pid is the server itself
+// (SIGKILL to the tsx CLI would leave it running as an orphan). The restart goes through the shared harness.
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { formFields, openCheckout, postCheckout } from '../api/checkout.suite.ts';
 import { type WebhookReceiver, startReceiver } from '../harness/receiver.ts';
-import { freePort, type PorteServer, repoRoot, startServer } from '../harness/server.ts';
+import { type Killable, spawnPorte } from '../harness/killable.ts';
+import { type PorteServer, startServer } from '../harness/server.ts';
 import { client, type Harness } from '../harness/types.ts';
 
 const SUCCESS_URL = 'http://localhost:3000/thanks';
@@ -35,53 +34,6 @@ const overHttp = (base: string): Harness => ({
   merchant: () => Promise.reject(new Error('not available over HTTP')),
   close: async () => {},
 });
-
-interface Killable {
-  url: string;
-  secretKey: string;
-  pid: number;
-  exited: Promise<string | number | null>;
-  alive(): boolean;
-  output(): string;
-}
-
-async function spawnPorte(dbFile: string): Promise<Killable> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/entry/node.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, NODE_ENV: 'test', PORT: String(port), PORTE_DB: dbFile, PORTE_WEBHOOK_INTERVAL_MS: '200', PORTE_RECOVERY_MS: String(RECOVERY_MS) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // One JSON log line per request: keep the banner and the tail, not megabytes.
-  let head = '';
-  let tail = '';
-  const onData = (chunk: string) => {
-    if (head.length < 4000) head += chunk;
-    else tail = (tail + chunk).slice(-8000);
-  };
-  child.stdout?.setEncoding('utf8').on('data', onData);
-  child.stderr?.setEncoding('utf8').on('data', onData);
-  const exited = new Promise<string | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-  const deadline = Date.now() + 30_000;
-  while (!/Secret key:.*\n/.test(head)) {
-    if (child.exitCode !== null) throw new Error(`Porte exited before its banner:\n${head}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`no banner within 30 s:\n${head}`);
-    }
-    await sleep(50);
-  }
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('no pid');
-  return {
-    url: /Porte is running at (\S+)/.exec(head)?.[1] ?? '',
-    secretKey: /Secret key:\s*(\S+)/.exec(head)?.[1] ?? '',
-    pid,
-    exited,
-    alive: () => child.exitCode === null && child.signalCode === null,
-    output: () => `${head}\n…\n${tail}`,
-  };
-}
 
 /** Every way a checkout can be half done, read straight from the SQLite file. Empty = consistent. */
 function inconsistencies(db: Database.Database, merchantId: string): Record<string, unknown[]> {
@@ -150,7 +102,7 @@ afterAll(async () => {
 it('loses no acknowledged signup, leaves nothing half done, and delivers every event after kill -9 mid-load', async () => {
   const t0 = Date.now();
   receiver = await startReceiver();
-  first = await spawnPorte(dbFile);
+  first = await spawnPorte(dbFile, { PORTE_WEBHOOK_INTERVAL_MS: '200', PORTE_RECOVERY_MS: String(RECOVERY_MS) });
   const server = first;
   const h1 = overHttp(server.url);
   const api1 = client(h1, server.secretKey);
