@@ -19,7 +19,7 @@ export function widgetRoutes(app: Hono<AppEnv>): void {
   // Cacheable: the grid's offers change rarely; ETag lets browsers revalidate for free.
   app.get('/widget/v1/pricing_tables/:reference', etag(), async (c) => {
     const { merchant, deps } = c.var;
-    const table = await publicPricingTable(deps.db, merchant.id, c.req.param('reference'));
+    const table = await publicPricingTable(deps.db, merchant.id, c.req.param('reference'), merchant.vat);
     if (!table) {
       const reference = c.req.param('reference');
       throw new ApiError(404, 'not_found', 'pricing_table_not_found', `No pricing table "${reference}" in ${merchant.mode} mode. Check data-porte-pricing-table, or create the table in the back-office (Pricing tables).`, 'reference');
