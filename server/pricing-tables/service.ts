@@ -128,10 +128,11 @@ export async function publicPricingTable(db: Database, merchantId: string, refer
   const charged = vat !== undefined && chargesVat(vat);
   const labelled = visible.map((o) => {
     const json = offerJson(o);
+    const fr = taxLabel(charged, o.taxBehavior, 'fr');
     return {
       ...json,
       tax_label: taxLabel(charged, o.taxBehavior, 'en'),
-      translations: { ...json.translations, fr: { ...json.translations.fr, tax_label: taxLabel(charged, o.taxBehavior, 'fr') } },
+      translations: fr ? { ...json.translations, fr: { ...json.translations.fr, tax_label: fr } } : json.translations,
     };
   });
   return { reference: table.reference, offers: labelled, highlighted: highlighted?.reference };

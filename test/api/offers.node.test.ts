@@ -44,7 +44,7 @@ describe('offers on Node: seed, public pricing table, frozen prices', () => {
     const shown = await publicPricingTable(h.deps.db, merchant.id, 'grid');
     expect(shown?.offers.map((o) => o.reference)).toEqual(['c', 'a', 'b']);
     // The API's offer, plus the grid's VAT label (none: this merchant has no VAT set-up).
-    expect(shown?.offers[0]).toEqual({ ...(await api('GET', '/v1/offers/c')).body, tax_label: null, translations: { fr: { tax_label: null } } });
+    expect(shown?.offers[0]).toEqual({ ...(await api('GET', '/v1/offers/c')).body, tax_label: null });
     expect(shown?.highlighted).toBe('a');
 
     await api('PATCH', '/v1/offers/a', { visible: false });

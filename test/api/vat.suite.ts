@@ -202,7 +202,7 @@ export function vatSuite(factory: HarnessFactory): void {
         const res = await h.request(`/widget/v1/pricing_tables/grid?key=${merchant.publishableKey}`, { headers: { Origin: ORIGIN } });
         expect(res.status).toBe(200);
         // biome-ignore lint/suspicious/noExplicitAny: API bodies are inspected field by field.
-        return ((await res.json()) as any).offers.map((o: any) => [o.reference, o.tax_label, o.translations.fr.tax_label]);
+        return ((await res.json()) as any).offers.map((o: any) => [o.reference, o.tax_label, o.translations.fr?.tax_label ?? null]);
       };
       expect(await labels('registered')).toEqual([['ttc', 'incl. VAT', 'TTC'], ['ht', 'excl. VAT', 'HT']]);
       expect(await labels('franchise')).toEqual([['ttc', null, null], ['ht', null, null]]);
