@@ -83,6 +83,16 @@ const en = {
   next_charge: 'Next charge',
   next_charge_value: '{amount} on {date}',
   receipt_note: 'A receipt is on its way by email.',
+  vat_number: 'VAT number',
+  vat_number_invalid: 'This is not a valid VAT number for the country chosen (with its prefix, e.g. FR40303265045).',
+  vat_line: 'VAT {rate} %',
+  vat_reverse_charge: 'VAT reverse charged (0 %)',
+  vat_outside_eu: 'No VAT (outside the EU)',
+  vat_franchise: 'VAT not applicable, art. 293 B of the French tax code',
+  prices_incl_vat: 'Prices include VAT.',
+  prices_excl_vat: 'Prices exclude VAT: VAT is added.',
+  vat_country_note: 'VAT depends on your billing country and VAT number.',
+  amount_changed: 'With your billing country and VAT number, the amount due today is now as shown: please check it and confirm again.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -170,6 +180,16 @@ const fr: Record<MessageKey, string> = {
   next_charge: 'Prochain prélèvement',
   next_charge_value: '{amount} le {date}',
   receipt_note: 'Un reçu vous est envoyé par e-mail.',
+  vat_number: 'Numéro de TVA',
+  vat_number_invalid: "Ce n'est pas un numéro de TVA valide pour le pays choisi (avec son préfixe, par ex. FR40303265045).",
+  vat_line: 'TVA {rate} %',
+  vat_reverse_charge: 'Autoliquidation (TVA 0 %)',
+  vat_outside_eu: 'Pas de TVA (hors UE)',
+  vat_franchise: 'TVA non applicable, art. 293 B du CGI',
+  prices_incl_vat: 'Prix TTC (TVA incluse).',
+  prices_excl_vat: 'Prix HT : la TVA s’ajoute.',
+  vat_country_note: 'La TVA dépend de votre pays de facturation et de votre numéro de TVA.',
+  amount_changed: "Avec votre pays de facturation et votre numéro de TVA, le montant à payer aujourd'hui est désormais celui affiché : vérifiez-le et confirmez à nouveau.",
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, fr };

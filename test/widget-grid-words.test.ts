@@ -20,3 +20,15 @@ it('says the billing period as a visitor reads it, in English and French, singul
   expect(period(offer('year', 2), words.fr)).toBe('tous les 2 ans');
   expect(period(offer('day', 10), words.fr)).toBe('tous les 10 jours');
 });
+
+it('shows the VAT label under the price, and the French one once the grid merges translations.fr', async () => {
+  const { h } = await import('preact');
+  const { render } = await import('preact-render-to-string');
+  const { Card } = await import('../widget/grid/card.tsx');
+  // The payload as the server sends it (server/pricing-tables/service.ts): English on the offer, French in translations.
+  const sent = { ...offer('month', 1), tax_label: 'incl. VAT', translations: { fr: { tax_label: 'TTC' } } };
+  const card = (o: Offer, locale: 'en' | 'fr') => render(h(Card, { offer: o, highlighted: false, locale, t: words[locale], choose: () => {} }));
+  expect(card(sent, 'en')).toMatch(/<p class="price">.*<small>incl\. VAT<\/small><\/p>/);
+  expect(card({ ...sent, ...sent.translations.fr }, 'fr')).toMatch(/<p class="price">.*<small>TTC<\/small><\/p>/);
+  expect(card({ ...sent, tax_label: null }, 'en')).not.toContain('<small>');
+});

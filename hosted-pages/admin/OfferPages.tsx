@@ -103,6 +103,14 @@ export function OfferForm({ view }: { view: OfferFormView }) {
         />
         <Field name="interval_count" label={t('interval_count')} type="number" value={val.interval_count || '1'} inputmode="numeric" {...common} />
       </div>
+      <SelectField
+        name="tax_behavior"
+        label={t('tax_behavior')}
+        value={val.tax_behavior || 'inclusive'}
+        options={(['inclusive', 'exclusive'] as const).map((b) => ({ value: b, label: t(`tax_behavior_${b}`) }))}
+        {...common}
+      />
+      <p class="hint">{t('tax_behavior_hint')}</p>
       <div class="row">
         <Field name="trial_days" label={t('trial_days')} type="number" value={val.trial_days || '0'} inputmode="numeric" {...common} />
         <Field name="trial_amount" label={t('trial_amount')} value={val.trial_amount} inputmode="decimal" optional {...common} />

@@ -33,6 +33,8 @@ export function ProfilePage({ view }: { view: ProfileView }) {
           <SelectField name="country" label={t('country')} value={values.country} errors={errors} t={t} placeholder={t('choose_country')} autocomplete="country" options={view.countries.map((c) => ({ value: c.code, label: c.name }))} />
           {f('company_number', t('company_number'))}
           {f('vat_number', t('vat_number'), { hint: t('vat_hint'), optional: true })}
+          <SelectField name="vat_regime" label={t('vat_regime')} value={values.vat_regime} errors={errors} t={t} options={[{ value: 'registered', label: t('vat_regime_registered') }, { value: 'franchise', label: t('vat_regime_franchise') }]} />
+          <p class="hint">{t('vat_regime_hint')}</p>
           {f('support_email', t('support_email'), { type: 'email' })}
           {f('support_url', t('support_url'), { type: 'url', optional: true })}
           {f('brand_color', t('brand_color'), { hint: t('brand_color_hint'), optional: true })}

@@ -1,4 +1,5 @@
 import { billingUiEn } from './billing-ui-i18n.ts';
+import { taxEn } from './tax-i18n.ts';
 import { accountsEn } from './accounts-i18n.ts';
 import { offerEn } from './offer-i18n.ts';
 /** The back-office in English. Keys double as flash and error codes; see i18n.ts for shared labels. */
@@ -342,6 +343,7 @@ export const en = {
   ev_invoice_marked_uncollectible: 'Invoice uncollectible',
   // Accounts, environments, setup, profile, go live (issue 10).
   ...accountsEn,
+  ...taxEn,
   ...offerEn,
   ...billingUiEn,
 } as const;

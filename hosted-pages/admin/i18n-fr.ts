@@ -1,4 +1,5 @@
 import { billingUiFr } from './billing-ui-i18n.ts';
+import { taxFr } from './tax-i18n.ts';
 import { accountsFr } from './accounts-i18n.ts';
 import type { en } from './i18n-en.ts';
 import { offerFr } from './offer-i18n.ts';
@@ -344,6 +345,7 @@ export const fr: Record<keyof typeof en, string> = {
   ev_invoice_marked_uncollectible: 'Facture irrécouvrable',
   // Accounts, environments, setup, profile, go live (issue 10).
   ...accountsFr,
+  ...taxFr,
   ...offerFr,
   ...billingUiFr,
 };

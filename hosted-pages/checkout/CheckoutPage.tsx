@@ -9,6 +9,8 @@ import type { CheckoutView } from './view.ts';
 export function CheckoutPage({ view }: { view: CheckoutView }) {
   const t = translator(view.locale);
   const [busy, setBusy] = useState(false);
+  // The VAT number is asked for a company only; without JavaScript, once the page comes back with one.
+  const [company, setCompany] = useState(!!view.values.company);
   const stripe = useRef<StripeHandle | null>(null);
   const stripeRef = (el: HTMLDivElement | null) => {
     const gateway = view.gateway;
@@ -17,6 +19,11 @@ export function CheckoutPage({ view }: { view: CheckoutView }) {
     import('./stripe-element.ts').then((m) => {
       stripe.current ??= m.mountStripe(el, gateway, view.locale);
     });
+  };
+
+  const onInput = (event: Event) => {
+    const field = event.target as HTMLInputElement;
+    if (field.name === 'company') setCompany(field.value.trim() !== '');
   };
 
   const onSubmit = async (event: Event) => {
@@ -54,9 +61,10 @@ export function CheckoutPage({ view }: { view: CheckoutView }) {
         {view.testMode && <p class="test-banner">{t('test_mode')}</p>}
       </header>
       <div class="grid">
-        <OfferSummary offer={view.offer} locale={view.locale} t={t} />
-        <form method="post" action={`/checkout/${view.sessionId}?locale=${view.locale}${view.embedded ? '&embed=1' : ''}`} onSubmit={onSubmit} noValidate aria-busy={busy ? 'true' : 'false'}>
+        <OfferSummary offer={view.offer} due={view.due} locale={view.locale} t={t} />
+        <form method="post" action={`/checkout/${view.sessionId}?locale=${view.locale}${view.embedded ? '&embed=1' : ''}`} onSubmit={onSubmit} onInput={onInput} noValidate aria-busy={busy ? 'true' : 'false'}>
           <input type="hidden" name="csrf" value={view.csrf} />
+          <input type="hidden" name="due_total" value={String(view.due.total)} />
           {view.formError && (
             <div class="alert" role="alert">
               {t(view.formError)}
@@ -70,6 +78,7 @@ export function CheckoutPage({ view }: { view: CheckoutView }) {
               <Field name="last_name" label={t('last_name')} form={view} t={t} autocomplete="family-name" />
             </div>
             <Field name="company" label={t('company')} form={view} t={t} autocomplete="organization" optional />
+            {(company || view.errors.tax_id) && <Field name="tax_id" label={t('vat_number')} form={view} t={t} optional />}
           </fieldset>
           <fieldset>
             <legend>{t('billing_address')}</legend>

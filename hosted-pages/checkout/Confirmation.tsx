@@ -10,6 +10,8 @@ export interface ConfirmationView {
   nextChargeAt: string | null;
   /** Where "Continue" goes: the merchant's success URL; absent on Porte's own confirmation page. */
   continueUrl?: string;
+  /** What the first invoice charged (VAT included); absent when there was none. */
+  chargedToday?: number;
 }
 
 /** "15 January 2027" in the customer's language; dates are UTC like every time in Porte. */
@@ -34,7 +36,7 @@ export function Confirmation({ view, locale, t }: { view: ConfirmationView; loca
           </div>
           <div class="total">
             <dt>{t('charged_today')}</dt>
-            <dd>{money(dueToday(offer))}</dd>
+            <dd>{money(view.chargedToday ?? dueToday(offer))}</dd>
           </div>
           {view.nextChargeAt && (
             <div>

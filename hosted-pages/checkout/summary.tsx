@@ -1,6 +1,6 @@
 import { formatMoney } from '../format.ts';
 import type { Translate } from '../i18n.ts';
-import type { CheckoutView } from './view.ts';
+import type { CheckoutView, DueToday } from './view.ts';
 
 /** "29,00 € / mois", "290,00 € tous les 2 ans": the recurring price in the customer's language. */
 export function recurringLabel(offer: CheckoutView['offer'], locale: string, t: Translate): string {
@@ -19,21 +19,23 @@ export const dueToday = (offer: CheckoutView['offer']): number =>
  * one-line <summary> (the offer, what is due today) sits above the first field and opens on demand;
  * on a wide screen CSS shows its content and hides the line (styles.ts). No JavaScript either way.
  */
-export function OfferSummary({ offer, locale, t }: { offer: CheckoutView['offer']; locale: string; t: Translate }) {
+export function OfferSummary({ offer, due, locale, t }: { offer: CheckoutView['offer']; due: DueToday; locale: string; t: Translate }) {
   const money = (amount: number) => formatMoney(amount, offer.currency, locale);
   const trialing = offer.trial.days > 0;
+  const vat = due.vat;
   return (
     <details class="summary">
       <summary class="summary-line">
         <span class="line-name">{offer.name}</span>
         <span>
-          {t('due_today')} <strong>{money(dueToday(offer))}</strong>
+          {t('due_today')} <strong>{money(due.total)}</strong>
         </span>
       </summary>
       <h2 id="summary-title">{t('summary')}</h2>
       <p class="offer-name">{offer.name}</p>
       {offer.description && <p class="muted">{offer.description}</p>}
       <p class="price">{recurringLabel(offer, locale, t)}</p>
+      {vat && vat.mention !== 'franchise' && <p class="muted small vat-note">{t(vat.inclusive ? 'prices_incl_vat' : 'prices_excl_vat')}</p>}
       {trialing && (
         <p class="badge">
           {offer.trial.amount > 0
@@ -55,9 +57,15 @@ export function OfferSummary({ offer, locale, t }: { offer: CheckoutView['offer'
             <dd>{money(offer.amount_upfront)}</dd>
           </div>
         )}
+        {vat && (
+          <div class="vat">
+            <dt>{vat.mention === 'franchise' ? t('vat_franchise') : vat.mention === 'reverse_charge' ? t('vat_reverse_charge') : vat.mention === 'outside_eu' ? t('vat_outside_eu') : t('vat_line', { rate: (vat.rate ?? 0).toLocaleString(locale) })}</dt>
+            {vat.mention !== 'franchise' && <dd>{money(vat.amount)}</dd>}
+          </div>
+        )}
         <div class="total">
           <dt>{t('due_today')}</dt>
-          <dd>{money(dueToday(offer))}</dd>
+          <dd>{money(due.total)}</dd>
         </div>
         {trialing && (
           <div>
@@ -66,6 +74,7 @@ export function OfferSummary({ offer, locale, t }: { offer: CheckoutView['offer'
           </div>
         )}
       </dl>
+      {vat && vat.mention !== 'franchise' && <p class="muted small">{t('vat_country_note')}</p>}
     </details>
   );
 }

@@ -8,6 +8,8 @@ export interface CheckoutView {
   merchantName: string;
   testMode: boolean;
   offer: Pick<OfferJson, 'name' | 'description' | 'currency' | 'amount_upfront' | 'recurring' | 'trial' | 'features'>;
+  /** "Due today" with its VAT, for the buyer the form describes so far (see `DueToday`). */
+  due: DueToday;
   values: Record<string, string>;
   errors: Partial<Record<string, MessageKey>>;
   formError: MessageKey | null;
@@ -19,4 +21,13 @@ export interface CheckoutView {
   embedded: boolean;
   /** The merchant page's origin (widget sessions): the only origin the page posts messages to. */
   embedOrigin: string | null;
+}
+
+/**
+ * What the checkout charges today. `vat` is null when the merchant has no VAT set-up (nothing is
+ * said about VAT); `rate` is a percentage (20, 25.5), `mention` says why it is 0 or absent.
+ */
+export interface DueToday {
+  total: number;
+  vat: { rate: number | null; amount: number; inclusive: boolean; mention: 'reverse_charge' | 'outside_eu' | 'franchise' | null } | null;
 }

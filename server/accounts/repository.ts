@@ -1,6 +1,8 @@
 import type { Database, Statement } from '../db/port.ts';
 import { sql } from '../db/port.ts';
 
+export type VatRegime = 'registered' | 'franchise';
+
 export interface PostalAddress {
   line1: string;
   line2: string | null;
@@ -18,6 +20,8 @@ export interface Account {
   country: string | null;
   companyNumber: string | null;
   vatNumber: string | null;
+  /** 'franchise': franchise en base (CGI art. 293 B), no VAT charged. */
+  vatRegime: VatRegime;
   supportEmail: string | null;
   supportUrl: string | null;
   logoHash: string | null;
@@ -36,6 +40,7 @@ interface AccountRow {
   country: string | null;
   company_number: string | null;
   vat_number: string | null;
+  vat_regime?: string;
   support_email: string | null;
   support_url: string | null;
   logo_hash: string | null;
@@ -54,6 +59,7 @@ const fromRow = (r: AccountRow): Account => ({
   country: r.country,
   companyNumber: r.company_number,
   vatNumber: r.vat_number,
+  vatRegime: r.vat_regime === 'franchise' ? 'franchise' : 'registered',
   supportEmail: r.support_email,
   supportUrl: r.support_url,
   logoHash: r.logo_hash,
@@ -87,9 +93,9 @@ export function accountRepository(db: Database) {
       return [
         sql(
           `UPDATE accounts SET name = ?, legal_name = ?, trading_name = ?, address = ?, country = ?, company_number = ?,
-             vat_number = ?, support_email = ?, support_url = ?, brand_color = ?, default_locale = ? WHERE id = ?`,
+             vat_number = ?, vat_regime = ?, support_email = ?, support_url = ?, brand_color = ?, default_locale = ? WHERE id = ?`,
           p.name, p.legalName, p.tradingName, p.address ? JSON.stringify(p.address) : null, p.country, p.companyNumber,
-          p.vatNumber, p.supportEmail, p.supportUrl, p.brandColor, p.defaultLocale, id,
+          p.vatNumber, p.vatRegime, p.supportEmail, p.supportUrl, p.brandColor, p.defaultLocale, id,
         ),
         sql('UPDATE merchants SET name = ? WHERE account_id = ?', p.tradingName ?? p.name, id),
       ];

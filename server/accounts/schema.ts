@@ -41,6 +41,7 @@ export const accountUpdateSchema = jsonObject(
     ),
     company_number: v.optional(text('company_number', 40)),
     vat_number: v.optional(text('vat_number', 30)),
+    vat_regime: v.optional(v.picklist(['registered', 'franchise'], 'vat_regime must be registered or franchise.')),
     support_email: v.optional(v.nullable(emailSchema)),
     support_url: v.optional(httpsUrl),
     brand_color: v.optional(
@@ -72,6 +73,11 @@ export const accountOut = v.object({
   country: v.nullable(v.string()),
   company_number: v.nullable(v.string()),
   vat_number: v.nullable(v.string()),
+  /**
+   * `registered`: VAT is charged (once `country` is set: the rules need the seller's country);
+   * `franchise`: franchise en base (CGI art. 293 B), no VAT and the mention on every invoice.
+   */
+  vat_regime: v.picklist(['registered', 'franchise']),
   support_email: v.nullable(v.string()),
   support_url: v.nullable(v.string()),
   logo_url: v.nullable(v.string()),

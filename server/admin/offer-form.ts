@@ -48,6 +48,7 @@ export function offerValues(o: Offer, locale: AdminLocale): Values {
     trial_amount: amountText(o.trial.amount, o.currency, locale),
     features: o.features.join('\n'),
     visible: o.visible ? '1' : '',
+    tax_behavior: o.taxBehavior,
     fr_name: o.translations.fr?.name ?? '',
     fr_description: o.translations.fr?.description ?? '',
     fr_features: (o.translations.fr?.features ?? []).join('\n'),
@@ -109,7 +110,7 @@ function messageFor(field: string, issue: v.BaseIssue<unknown>): AdminKey {
 
 /** Reads the offer form into the API's own input, validated by the API's own schema. */
 export function parseOfferForm(form: Form, mode: 'create' | 'update'): { values: Values; errors: Errors; input?: OfferCreate & OfferUpdate } {
-  const names = ['reference', 'name', 'description', 'currency', 'recurring_amount', 'interval', 'interval_count', 'amount_upfront', 'trial_days', 'trial_amount'];
+  const names = ['reference', 'name', 'description', 'currency', 'recurring_amount', 'interval', 'interval_count', 'amount_upfront', 'trial_days', 'trial_amount', 'tax_behavior'];
   const values: Values = Object.fromEntries(names.map((n) => [n, form.text(n)]));
   values.currency = (values.currency ?? '').toUpperCase();
   values.features = form.all('features')[0] ?? '';
@@ -148,6 +149,7 @@ export function parseOfferForm(form: Form, mode: 'create' | 'update'): { values:
     features: lines(values.features),
     translations: translationsOf(values),
     visible: values.visible === '1',
+    tax_behavior: values.tax_behavior || 'inclusive',
   };
   const result = v.safeParse(mode === 'create' ? offerCreateSchema : offerUpdateSchema, raw, { abortEarly: false });
   if (!result.success) {

@@ -41,6 +41,7 @@ async function render(c: AC, o: { values?: Record<string, string>; errors?: Erro
     country: a.country ?? '',
     company_number: a.companyNumber ?? '',
     vat_number: a.vatNumber ?? '',
+    vat_regime: a.vatRegime,
     support_email: a.supportEmail ?? '',
     support_url: a.supportUrl ?? '',
     brand_color: a.brandColor ?? '',
@@ -57,7 +58,7 @@ export function profileRoutes(admin: Hono<AdminEnv>): void {
   admin.post('/settings/profile', async (c) => {
     const form = await readForm(c);
     const values: Record<string, string> = {};
-    for (const k of ['business_name', 'legal_name', 'trading_name', 'line1', 'line2', 'postal_code', 'city', 'country', 'company_number', 'vat_number', 'support_email', 'support_url', 'brand_color', 'default_locale']) values[k] = form.text(k);
+    for (const k of ['business_name', 'legal_name', 'trading_name', 'line1', 'line2', 'postal_code', 'city', 'country', 'company_number', 'vat_number', 'vat_regime', 'support_email', 'support_url', 'brand_color', 'default_locale']) values[k] = form.text(k);
     const orNull = (s: string | undefined) => (s ? s : null);
     const hasAddress = values.line1 || values.postal_code || values.city;
     const body = {
@@ -68,6 +69,7 @@ export function profileRoutes(admin: Hono<AdminEnv>): void {
       country: orNull(values.country),
       company_number: orNull(values.company_number),
       vat_number: orNull(values.vat_number),
+      vat_regime: values.vat_regime === 'franchise' ? 'franchise' : 'registered',
       support_email: orNull(values.support_email),
       support_url: orNull(values.support_url),
       brand_color: orNull(values.brand_color),

@@ -5,7 +5,9 @@ import { cycleBounds } from '../subscriptions/periods.ts';
 import { type Subscription, toJson as subscriptionJson } from '../subscriptions/repository.ts';
 import { billingEvent } from './events.ts';
 import { type BillingContext, issueStatements, linkVersionOf } from './issue.ts';
-import { periodInvoice } from './totals.ts';
+import { buyerOf, saleTax } from './tax.ts';
+import { periodInvoice, pricedOffer } from './totals.ts';
+import { customerRepository } from '../customers/repository.ts';
 
 const LEASE_MS = 60_000;
 
@@ -58,11 +60,13 @@ export async function renew(ctx: BillingContext, sub: Subscription, offer: Offer
     merchantId: ctx.merchant.id,
     customerId: sub.customerId,
     subscriptionId: sub.id,
-    offer: { name: offer.name, currency: offer.currency, recurringAmount: offer.recurring.amount, amountUpfront: offer.amountUpfront },
+    offer: pricedOffer(offer),
     period,
     reason: sub.status === 'trialing' ? 'trial_end' : 'subscription_cycle',
     collectionMethod: sub.collectionMethod ?? 'charge_automatically',
-    withUpfront: false,
+    charge: 'cycle',
+    // The customer's billing address as it is now: each period's VAT follows where they are.
+    tax: saleTax(ctx.merchant, buyerOf(await customerRepository(db).byId(ctx.merchant.id, sub.customerId))),
     createdAt: at,
   });
   const { statements } = await issueStatements(ctx, draft, now, { daysUntilDue: sub.daysUntilDue ?? null, linkVersion: await linkVersionOf(ctx, sub.customerId), guard });

@@ -1,4 +1,8 @@
 import type { BillingReason, CollectionMethod, Invoice, InvoiceLine } from '../invoices/repository.ts';
+import type { TaxBehavior } from '../offers/schema.ts';
+import { lineTax } from '../tax/amounts.ts';
+import { bpToPercent } from '../tax/rates.ts';
+import type { TaxMention } from '../tax/rules.ts';
 
 /** What an invoice is built from: the offer's price as sold (prices are frozen once an offer is in use). */
 export interface PricedOffer {
@@ -6,7 +10,26 @@ export interface PricedOffer {
   currency: string;
   recurringAmount: number;
   amountUpfront: number;
+  trialAmount: number;
+  /** Whether the amounts above include VAT. */
+  taxBehavior: TaxBehavior;
 }
+
+/**
+ * The VAT of a sale (billing/tax.ts decides it from the account and the customer). `null`: the
+ * account has no VAT set-up (no country), so no VAT at all — lines carry `tax_rate: null`.
+ */
+export interface SaleTax {
+  /** Basis points: 2000 = 20 %. */
+  rateBp: number;
+  mention: TaxMention;
+}
+
+/**
+ * Which lines: `cycle` a renewal (the period), `first` a subscription's first invoice (setup fee +
+ * the first period), `trial` a checkout whose trial has a price (setup fee + the trial's price).
+ */
+export type InvoiceCharge = 'cycle' | 'first' | 'trial';
 
 export interface PeriodInvoiceInput {
   id: string;
@@ -17,8 +40,8 @@ export interface PeriodInvoiceInput {
   period: { start: string; end: string };
   reason: BillingReason;
   collectionMethod: CollectionMethod;
-  /** The first invoice of a subscription also carries the offer's one-off setup fee. */
-  withUpfront: boolean;
+  charge: InvoiceCharge;
+  tax: SaleTax | null;
   createdAt: string;
 }
 
@@ -35,22 +58,43 @@ export function totals(lines: readonly InvoiceLine[]): { subtotal: number; tax: 
   return { subtotal, tax, total: subtotal + tax };
 }
 
-/** A subscription period's draft invoice: one line for the period, plus the setup fee on the first. */
-export function periodInvoice(i: PeriodInvoiceInput): Invoice {
-  const lines: InvoiceLine[] = [];
-  if (i.withUpfront && i.offer.amountUpfront > 0) {
-    lines.push({ description: `${i.offer.name} (setup)`, periodStart: null, periodEnd: null, quantity: 1, unitAmount: i.offer.amountUpfront, amount: lineTotal(1, i.offer.amountUpfront), taxRate: null, taxAmount: 0 });
-  }
-  lines.push({
-    description: i.offer.name,
-    periodStart: i.period.start,
-    periodEnd: i.period.end,
+/**
+ * One invoice line from a price as the offer states it. Lines show amounts excluding tax (the
+ * invoice's "unit price excluding tax"): an inclusive price has its VAT extracted per line,
+ * half-up, and the rest is the line's amount; an exclusive one gets VAT added on top. Under the
+ * franchise, or without VAT set-up, the price is the amount and `taxRate` is null (no VAT).
+ */
+export function pricedLine(description: string, period: { start: string; end: string } | null, price: number, behavior: TaxBehavior, tax: SaleTax | null): InvoiceLine {
+  const applies = tax !== null && tax.mention !== 'franchise';
+  const t = lineTax(price, applies ? tax.rateBp : 0, behavior);
+  return {
+    description,
+    periodStart: period?.start ?? null,
+    periodEnd: period?.end ?? null,
     quantity: 1,
-    unitAmount: i.offer.recurringAmount,
-    amount: lineTotal(1, i.offer.recurringAmount),
-    taxRate: null,
-    taxAmount: 0,
-  });
+    unitAmount: t.net,
+    amount: lineTotal(1, t.net),
+    taxRate: applies ? bpToPercent(tax.rateBp) : null,
+    taxAmount: t.tax,
+  };
+}
+
+/** The lines of every invoice a subscription gets: renewals, the API's first invoice, checkout's. */
+export function offerLines(offer: PricedOffer, period: { start: string; end: string }, charge: InvoiceCharge, tax: SaleTax | null): InvoiceLine[] {
+  const line = (description: string, price: number, p: { start: string; end: string } | null) => pricedLine(description, p, price, offer.taxBehavior, tax);
+  const lines: InvoiceLine[] = [];
+  if (charge !== 'cycle' && offer.amountUpfront > 0) lines.push(line(`${offer.name} (setup)`, offer.amountUpfront, null));
+  if (charge === 'trial') {
+    if (offer.trialAmount > 0) lines.push(line(`${offer.name} (trial)`, offer.trialAmount, period));
+  } else {
+    lines.push(line(offer.name, offer.recurringAmount, period));
+  }
+  return lines;
+}
+
+/** A subscription's draft invoice: the one place every invoice's lines and totals are built. */
+export function periodInvoice(i: PeriodInvoiceInput): Invoice {
+  const lines = offerLines(i.offer, i.period, i.charge, i.tax);
   return {
     seq: 0,
     id: i.id,
@@ -82,3 +126,13 @@ export function periodInvoice(i: PeriodInvoiceInput): Invoice {
     lines,
   };
 }
+
+/** An offer as the repository or the API holds it, priced for invoicing. */
+export const pricedOffer = (o: { name: string; currency: string; amountUpfront: number; recurring: { amount: number }; trial: { amount: number }; taxBehavior: TaxBehavior }): PricedOffer => ({
+  name: o.name,
+  currency: o.currency,
+  recurringAmount: o.recurring.amount,
+  amountUpfront: o.amountUpfront,
+  trialAmount: o.trial.amount,
+  taxBehavior: o.taxBehavior,
+});

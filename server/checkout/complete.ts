@@ -21,6 +21,8 @@ export interface CheckoutDetails {
   first_name: string;
   last_name: string;
   company: string;
+  /** The company's VAT number (empty: none, or not a company); checked against `country`. */
+  tax_id?: string;
   line1: string;
   postal_code: string;
   city: string;
@@ -100,6 +102,7 @@ export async function finalizeCheckout(
         postal_code: details.postal_code,
         city: details.city,
         country: details.country,
+        tax_id: details.tax_id || existing.billingAddress?.tax_id || null,
       },
       paymentMethod,
       autoBilling: true,
@@ -114,7 +117,7 @@ export async function finalizeCheckout(
       last_name: details.last_name,
       company: details.company || null,
       language: session.locale ?? 'en',
-      billing_address: { line1: details.line1, postal_code: details.postal_code, city: details.city, country: details.country },
+      billing_address: { line1: details.line1, postal_code: details.postal_code, city: details.city, country: details.country, tax_id: details.tax_id || null },
       auto_billing: true,
     });
     statements.push(...created.statements);

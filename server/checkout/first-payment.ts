@@ -10,19 +10,49 @@ import { sha256Hex } from '../lib/crypto.ts';
 import { newId } from '../lib/ids.ts';
 import type { Merchant } from '../merchants/repository.ts';
 import { finalizeStatements } from '../invoices/numbering.ts';
-import { type Invoice, type InvoiceLine, invoiceRepository, paymentKey } from '../invoices/repository.ts';
+import { type Invoice, invoiceRepository, paymentKey } from '../invoices/repository.ts';
+import { type InvoiceCharge, periodInvoice, pricedOffer, type SaleTax } from '../billing/totals.ts';
 import { toJson } from '../invoices/schema.ts';
 import type { Database } from '../db/port.ts';
 import type { Deps } from '../deps.ts';
 import type { ConfirmResult, GatewayPayment, PaymentGateway, TokenizedMethod } from '../gateways/port.ts';
 import { answerTestAction } from '../gateways/test-gateway.ts';
+import type { DueToday } from '../../hosted-pages/checkout/view.ts';
+import { bpToPercent } from '../tax/rates.ts';
 import type { CheckoutOffer } from './offer.ts';
 import type { CheckoutSession } from './repository.ts';
 
 const PROCESSING_RECHECK_MS = 86_400_000;
 
-/** What the checkout summary shows as "Due today", in the offer's minor units. */
-export const dueToday = (offer: CheckoutOffer): number => offer.amount_upfront + (offer.trial.days > 0 ? offer.trial.amount : offer.recurring.amount);
+/** The first invoice's lines: the setup fee, then the first period (or the trial's price when it has one). */
+const chargeOf = (offer: CheckoutOffer): InvoiceCharge => (offer.trial.days > 0 ? 'trial' : 'first');
+
+/** The first invoice of a checkout, built like every other invoice (billing/totals.ts). */
+export function firstInvoice(offer: CheckoutOffer, ids: { id: string; merchantId: string; customerId: string; subscriptionId: string }, period: { start: string; end: string }, tax: SaleTax | null, at: string): Invoice {
+  const draft = periodInvoice({
+    ...ids,
+    offer: pricedOffer({ ...offer, amountUpfront: offer.amount_upfront, taxBehavior: offer.tax_behavior }),
+    period,
+    reason: 'subscription_create',
+    collectionMethod: 'charge_automatically',
+    charge: chargeOf(offer),
+    tax,
+    createdAt: at,
+  });
+  // The gateway's currency code, as the first payment has always been recorded.
+  return { ...draft, currency: offer.currency.toLowerCase() };
+}
+
+/** "Due today": the first invoice's total, VAT included, for a buyer taxed `tax`. */
+export const dueToday = (offer: CheckoutOffer, tax: SaleTax | null): number => dueTodayView(offer, tax).total;
+
+/** "Due today" as the checkout summary shows it: the total and its VAT line. */
+export function dueTodayView(offer: CheckoutOffer, tax: SaleTax | null): DueToday {
+  const inv = firstInvoice(offer, { id: '', merchantId: '', customerId: '', subscriptionId: '' }, { start: '', end: '' }, tax, '');
+  if (!tax) return { total: inv.total, vat: null };
+  const mention = tax.mention === 'franchise' || tax.mention === 'reverse_charge' || tax.mention === 'outside_eu' ? tax.mention : null;
+  return { total: inv.total, vat: { rate: mention === 'franchise' ? null : bpToPercent(tax.rateBp), amount: inv.tax, inclusive: offer.tax_behavior === 'inclusive', mention } };
+}
 
 /** A charge the gateway accepted: paid now (card, test gateway) or settling for days (SEPA). */
 export interface FirstPayment {
@@ -32,6 +62,8 @@ export interface FirstPayment {
   currency: string;
   gatewayPaymentId: string;
   status: 'succeeded' | 'processing';
+  /** The VAT this amount was computed with: the invoice is written with the same, so its total is what was charged. */
+  tax: SaleTax | null;
 }
 
 /**
@@ -42,28 +74,6 @@ export async function firstAttemptId(sessionId: string, methodRef: string): Prom
   return `pay_first_${sessionId.replace(/^cs_/, '')}_${(await sha256Hex(methodRef)).slice(0, 12)}`;
 }
 export const firstChargeKey = async (sessionId: string, methodRef: string): Promise<string> => paymentKey(await firstAttemptId(sessionId, methodRef));
-
-/** The first invoice's lines: the setup fee, then the first period (the trial when it is paid). */
-function lines(offer: CheckoutOffer, period: { start: string; end: string }): InvoiceLine[] {
-  const out: InvoiceLine[] = [];
-  const line = (description: string, amount: number, p: { start: string; end: string } | null): InvoiceLine => ({
-    description,
-    periodStart: p?.start ?? null,
-    periodEnd: p?.end ?? null,
-    quantity: 1,
-    unitAmount: amount,
-    amount,
-    taxRate: null,
-    taxAmount: 0,
-  });
-  if (offer.amount_upfront > 0) out.push(line(`${offer.name} (setup)`, offer.amount_upfront, null));
-  if (offer.trial.days > 0) {
-    if (offer.trial.amount > 0) out.push(line(`${offer.name} (trial)`, offer.trial.amount, period));
-  } else {
-    out.push(line(offer.name, offer.recurring.amount, period));
-  }
-  return out;
-}
 
 /** An outbox event whose invoice JSON gets the number the batch has just assigned. */
 const invoiceEvent = (merchantId: string, type: EventType, inv: Invoice, at: Date): Statement =>
@@ -89,15 +99,8 @@ export function firstInvoiceStatements(
   now: Date,
 ): { invoiceId: string; statements: Statement[] } {
   const at = now.toISOString();
-  const ls = lines(offer, period);
-  const total = ls.reduce((sum, l) => sum + l.amount + l.taxAmount, 0);
-  const draft: Invoice = {
-    ...{ seq: 0, id: newId('in'), merchantId: merchant.id, customerId: ids.customerId, subscriptionId: ids.subscriptionId, number: null },
-    ...{ status: 'draft', paymentStatus: 'none', billingReason: 'subscription_create', collectionMethod: 'charge_automatically' },
-    ...{ currency: offer.currency.toLowerCase(), subtotal: total, tax: 0, total, amountPaid: 0, periodStart: period.start, periodEnd: period.end },
-    ...{ dueDate: null, attemptCount: 0, nextPaymentAttempt: null, firstFailedAt: null, lastFailureCode: null, hardDeclined: false },
-    ...{ paidOutOfBandMethod: null, createdAt: at, finalizedAt: null, paidAt: null, voidedAt: null, markedUncollectibleAt: null, lines: ls },
-  };
+  const draft = firstInvoice(offer, { id: newId('in'), merchantId: merchant.id, customerId: ids.customerId, subscriptionId: ids.subscriptionId }, period, payment.tax, at);
+  const total = draft.total;
   const paid = payment.status === 'succeeded';
   const settled: Invoice = paid
     ? { ...draft, status: 'paid', paymentStatus: 'succeeded', amountPaid: total, attemptCount: 1, finalizedAt: at, paidAt: at }
@@ -140,9 +143,10 @@ export async function chargeFirst(
   session: CheckoutSession,
   offer: CheckoutOffer,
   saved: { method: TokenizedMethod; gatewayCustomerId: string | null; payment?: GatewayPayment },
+  tax: SaleTax | null,
   authenticated = false,
 ): Promise<FirstCharge> {
-  const amount = dueToday(offer);
+  const amount = dueToday(offer, tax);
   const currency = offer.currency.toLowerCase();
   if (amount <= 0) return { kind: 'none' };
   const { method, payment } = saved;
@@ -151,7 +155,7 @@ export async function chargeFirst(
     if (payment.amount !== amount || payment.currency.toLowerCase() !== currency) {
       return { kind: 'refused', result: { status: 'failed', code: 'invalid_details', message: 'The payment does not match this checkout.' } };
     }
-    return { kind: 'paid', payment: { attemptId: await firstAttemptId(session.id, payment.id), amount, currency, gatewayPaymentId: payment.id, status: payment.status } };
+    return { kind: 'paid', payment: { attemptId: await firstAttemptId(session.id, payment.id), amount, currency, gatewayPaymentId: payment.id, status: payment.status, tax } };
   }
   // Stripe must take the first payment on-session in the page (3-D Secure): never off-session here.
   if (gateway.kind !== 'test') return { kind: 'refused', result: { status: 'unavailable', message: 'The payment form is out of date; please try again.' } };
@@ -174,7 +178,7 @@ export async function chargeFirst(
   switch (r.status) {
     case 'succeeded':
     case 'processing':
-      return { kind: 'paid', payment: { attemptId, amount, currency, gatewayPaymentId: r.paymentId, status: r.status } };
+      return { kind: 'paid', payment: { attemptId, amount, currency, gatewayPaymentId: r.paymentId, status: r.status, tax } };
     case 'failed':
       return { kind: 'refused', result: { status: 'failed', code: 'card_declined', message: 'card_declined', param: method.type === 'sepa_debit' ? 'iban' : 'card_number' } };
     case 'requires_action':

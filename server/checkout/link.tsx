@@ -1,4 +1,6 @@
 import type { Hono } from 'hono';
+import { saleTax } from '../billing/tax.ts';
+import { dueTodayView } from './first-payment.ts';
 import { getCookie, setCookie } from 'hono/cookie';
 import * as v from 'valibot';
 import { OfferSummary } from '../../hosted-pages/checkout/summary.tsx';
@@ -67,7 +69,7 @@ export function linkPages(app: Hono<AppEnv>): void {
       node: (
         <main class="checkout">
           <h1 class="merchant">{merchant.name}</h1>
-          <OfferSummary offer={offer} locale={locale} t={t} />
+          <OfferSummary offer={offer} due={dueTodayView(offer, saleTax(merchant, { country: null, vatNumber: null }))} locale={locale} t={t} />
           <form method="post" action={`${c.req.path}${query}`} data-autosubmit="">
             <input type="hidden" name="csrf" value={csrf} />
             <button type="submit" class="primary">

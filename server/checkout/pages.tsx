@@ -16,7 +16,9 @@ import { GatewayUnavailable, type PaymentGateway } from '../gateways/port.ts';
 import { gatewayFor } from '../gateways/select.ts';
 import { subscriptionRepository } from '../subscriptions/repository.ts';
 import { successRedirect } from './complete.ts';
-import { dueToday } from './first-payment.ts';
+import { dueTodayView } from './first-payment.ts';
+import { saleTax } from '../billing/tax.ts';
+import { invoiceRepository } from '../invoices/repository.ts';
 import { loadOffer } from './offer.ts';
 import { localizeOffer } from '../offers/schema.ts';
 import { renderPage } from './render.ts';
@@ -90,23 +92,6 @@ export async function load(c: C, id = c.req.param('id') ?? ''): Promise<Loaded |
 async function renderCheckout(c: C, l: Loaded, extra: { values?: Record<string, string>; errors?: CheckoutView['errors']; formError?: MessageKey | null; status?: 200 | 422 | 503 } = {}) {
   const { deps } = c.var;
   const locale = localeOf(c, l.session);
-  let prepared: Awaited<ReturnType<PaymentGateway['prepare']>>;
-  try {
-    const gateway = await gatewayFor(l.merchant, deps);
-    prepared = await gateway.prepare({
-      idempotencyBase: l.session.id,
-      email: l.session.customerEmail,
-      name: null,
-      state: l.session.gatewayState,
-      metadata: { porte_checkout_session: l.session.id, porte_merchant: l.merchant.id },
-      // "Due today" is paid in the page (3-D Secure on-session) when there is anything to pay.
-      ...(dueToday(l.offer) > 0 ? { payment: { amount: dueToday(l.offer), currency: l.offer.currency, description: l.offer.name } } : {}),
-    });
-  } catch (error) {
-    if (!(error instanceof GatewayUnavailable)) throw error;
-    return message(c, locale, 'unavailable_title', 'gateway_unavailable', 503, l.merchant);
-  }
-  if (prepared.gateway === 'stripe') await checkoutRepository(deps.db).saveGatewayState(l.session.id, { ...l.session.gatewayState, ...prepared.state });
   // A returning customer sees what Porte already knows of them, but only when the reference was
   // vouched for (secret key or identity hash): in test mode anyone may claim any reference.
   const known =
@@ -120,17 +105,44 @@ async function renderCheckout(c: C, l: Loaded, extra: { values?: Record<string, 
     company: l.session.prefill.company ?? known?.company ?? undefined,
     billing_address: l.session.prefill.billing_address ?? known?.billingAddress ?? undefined,
   };
+  // "Due today" for the buyer known so far (prefill, or the customer's saved address; else a
+  // consumer in the merchant's own country). The submitted form decides what is charged.
+  const shown = extra.values ?? {};
+  const buyer = {
+    country: shown.country || prefill.billing_address?.country || null,
+    vatNumber: (shown.company ?? prefill.company) ? (shown.tax_id ?? prefill.billing_address?.tax_id ?? null) || null : null,
+  };
+  const due = dueTodayView(l.offer, saleTax(l.merchant, buyer));
+  let prepared: Awaited<ReturnType<PaymentGateway['prepare']>>;
+  try {
+    const gateway = await gatewayFor(l.merchant, deps);
+    prepared = await gateway.prepare({
+      idempotencyBase: l.session.id,
+      email: l.session.customerEmail,
+      name: null,
+      state: l.session.gatewayState,
+      metadata: { porte_checkout_session: l.session.id, porte_merchant: l.merchant.id },
+      // "Due today" is paid in the page (3-D Secure on-session) when there is anything to pay.
+      ...(due.total > 0 ? { payment: { amount: due.total, currency: l.offer.currency, description: l.offer.name } } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof GatewayUnavailable)) throw error;
+    return message(c, locale, 'unavailable_title', 'gateway_unavailable', 503, l.merchant);
+  }
+  if (prepared.gateway === 'stripe') await checkoutRepository(deps.db).saveGatewayState(l.session.id, { ...l.session.gatewayState, ...prepared.state });
   const view: CheckoutView = {
     locale,
     sessionId: l.session.id,
     merchantName: l.merchant.name,
     testMode: l.merchant.mode === 'test',
     offer: localizeOffer(l.offer, locale),
+    due,
     values: extra.values ?? {
       email: prefill.email ?? l.session.customerEmail ?? '',
       first_name: prefill.first_name ?? '',
       last_name: prefill.last_name ?? '',
       company: prefill.company ?? '',
+      tax_id: prefill.billing_address?.tax_id ?? '',
       line1: prefill.billing_address?.line1 ?? '',
       postal_code: prefill.billing_address?.postal_code ?? '',
       city: prefill.billing_address?.city ?? '',
@@ -168,9 +180,11 @@ export async function confirmation(c: C, l: Loaded): Promise<Response> {
   const embed = c.req.query('embed') === '1';
   const subscription = l.session.subscriptionId ? await subscriptionRepository(c.var.deps.db).byId(l.merchant.id, l.session.subscriptionId) : undefined;
   const renews = subscription && subscription.status !== 'canceled' && !subscription.cancelAtPeriodEnd;
+  const first = subscription?.latestInvoice ? await invoiceRepository(c.var.deps.db).byId(l.merchant.id, subscription.latestInvoice) : undefined;
   const view = {
     offer: l.offer,
     merchantName: l.merchant.name,
+    ...(first && first.billingReason === 'subscription_create' ? { chargedToday: first.total } : {}),
     nextChargeAt: renews ? subscription.currentPeriodEnd : null,
     continueUrl: embed ? successRedirect(l.session) : undefined,
   };

@@ -53,6 +53,8 @@ export const checkoutFormSchema = v.object({
   first_name: field(100),
   last_name: field(100),
   company: field(100),
+  /** Asked once "Company" is filled: the business's VAT number, checked per country. */
+  tax_id: field(50),
   line1: field(200),
   postal_code: field(20),
   city: field(100),
@@ -64,6 +66,8 @@ export const checkoutFormSchema = v.object({
   iban: field(50),
   setup_intent: field(100),
   payment_intent: field(100),
+  /** "Due today" as the page showed it: when the form's country or VAT number changes it, the customer confirms the new amount first. */
+  due_total: field(20),
 });
 
 export type CheckoutForm = v.InferOutput<typeof checkoutFormSchema>;

@@ -16,6 +16,7 @@ import type { CheckoutDetails } from './complete.ts';
 import { ApiError } from '../http/errors.ts';
 import { finalizeOnce } from './complete.ts';
 import { chargeFirst } from './first-payment.ts';
+import { detailsTax } from './submit.ts';
 import { settleFirstPayment } from './first-settle.ts';
 import { loadOffer } from './offer.ts';
 import { checkoutRepository } from './repository.ts';
@@ -71,9 +72,9 @@ async function completeCheckout(deps: Deps, sessionId: string, gateway: PaymentG
     returnUrl: '',
   });
   if (result.status !== 'succeeded') return;
-  const first = await chargeFirst(deps, gateway, session, offer, result);
-  if (first.kind === 'refused') return;
   const details = JSON.parse(session.gatewayState.details) as CheckoutDetails;
+  const first = await chargeFirst(deps, gateway, session, offer, result, detailsTax(merchant, details));
+  if (first.kind === 'refused') return;
   await finalizeOnce(deps, merchant, session, offer, details, result.method, result.gatewayCustomerId, 'stripe', first.kind === 'paid' ? first.payment : undefined).catch(
     (error: unknown) => {
       // The customer was erased meanwhile: nothing to complete, and nothing for Stripe to retry.

@@ -8,7 +8,7 @@ import { csrfOk, load } from './pages.tsx';
 import { checkoutRepository } from './repository.ts';
 import { checkoutFormSchema } from './schema.ts';
 import { handleStripeEvent } from './stripe-events.ts';
-import { validateDetails } from './submit.ts';
+import { validateDetails, dueChanged } from './submit.ts';
 
 /** Just enough of an event to find whose it is; nothing in it is trusted before the signature is checked. */
 const eventShape = v.object({
@@ -61,6 +61,8 @@ export function stripeRoutes(app: Hono<AppEnv>): void {
     if (!parsed.success || !(await csrfOk(c, l.session, parsed.output.csrf))) return c.json({ ok: false }, 403);
     const { details, errors } = validateDetails(parsed.output);
     if (Object.keys(errors).length > 0) return c.json({ ok: false, errors }, 422);
+    // Not confirmed at the amount the page shows: the form is posted, and comes back with the new one.
+    if (dueChanged(l.offer, l.merchant, parsed.output, details)) return c.json({ ok: false, errors: { due_total: 'amount_changed' } }, 422);
     await checkoutRepository(c.var.deps.db).saveGatewayState(l.session.id, { ...l.session.gatewayState, details: JSON.stringify(details) });
     return c.json({ ok: true });
   });

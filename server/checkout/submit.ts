@@ -5,9 +5,12 @@ import type { Deps } from '../deps.ts';
 import { type ConfirmResult, GatewayUnavailable, type TokenizedMethod } from '../gateways/port.ts';
 import { gatewayFor } from '../gateways/select.ts';
 import { isCountryCode } from '../lib/countries.ts';
+import { saleTax } from '../billing/tax.ts';
+import type { SaleTax } from '../billing/totals.ts';
+import { checkTaxId } from '../tax/vat-number.ts';
 import type { Merchant } from '../merchants/repository.ts';
 import { type CheckoutDetails, finalizeOnce, successRedirect } from './complete.ts';
-import { chargeFirst, type FirstCharge, type FirstPayment } from './first-payment.ts';
+import { chargeFirst, dueToday, type FirstCharge, type FirstPayment } from './first-payment.ts';
 import { countsAsAttempt, isRestricted, recordFailure } from './grey-list.ts';
 import type { CheckoutOffer } from './offer.ts';
 import { type CheckoutSession, checkoutRepository } from './repository.ts';
@@ -34,8 +37,29 @@ export function validateDetails(form: CheckoutForm): { details: CheckoutDetails;
   if (form.email && !EMAIL.test(form.email)) errors.email = 'email_invalid';
   const country = form.country.toUpperCase();
   if (form.country && !isCountryCode(country)) errors.country = 'country_invalid';
+  // The VAT number belongs to a company: without one it is not asked for, so not kept either.
+  let tax_id = form.company ? form.tax_id : '';
+  if (tax_id) {
+    const checked = checkTaxId(tax_id, country || null);
+    if (checked.ok) tax_id = checked.value;
+    else errors.tax_id = 'vat_number_invalid';
+  }
   const { email, first_name, last_name, company, line1, postal_code, city } = form;
-  return { details: { email, first_name, last_name, company, line1, postal_code, city, country }, errors };
+  return { details: { email, first_name, last_name, company, tax_id, line1, postal_code, city, country }, errors };
+}
+
+/** The VAT of this checkout for the buyer the form describes (country, and VAT number of a company). */
+export const detailsTax = (merchant: Merchant, d: CheckoutDetails): SaleTax | null =>
+  saleTax(merchant, { country: d.country || null, vatNumber: d.tax_id || null });
+
+/**
+ * With VAT added on top (exclusive prices), the billing country and VAT number change what is
+ * due: the page showed the amount for what it knew, so a different one is shown again before
+ * anything is charged (Stripe's page asks at /details, before it confirms the payment).
+ */
+export function dueChanged(offer: CheckoutOffer, merchant: Merchant, form: Pick<CheckoutForm, 'due_total'>, details: CheckoutDetails): boolean {
+  if (!form.due_total) return false;
+  return Number(form.due_total) !== dueToday(offer, detailsTax(merchant, details));
 }
 
 interface Context {
@@ -72,6 +96,7 @@ export async function submitCheckout(ctx: Context, form: CheckoutForm): Promise<
   const { details, errors } = validateDetails(form);
   if (Object.keys(errors).length > 0) return { kind: 'invalid', errors, formError: 'fix_errors' };
 
+  if (dueChanged(ctx.offer, merchant, form, details)) return { kind: 'invalid', errors: {}, formError: 'amount_changed' };
   const existing = await sessionCustomer(ctx);
   if (existing?.status === 'anonymized') return { kind: 'erased' };
   const attemptKey = { merchantId: merchant.id, customerId: existing?.id ?? null, email: details.email.toLowerCase(), ip: ctx.ip };
@@ -90,7 +115,7 @@ export async function submitCheckout(ctx: Context, form: CheckoutForm): Promise<
       returnUrl: `${deps.config.publicUrl}/checkout/${session.id}/return`,
     });
     // "Due today" is taken before anything exists; a refusal is handled like a declined card.
-    if (result.status === 'succeeded') first = await chargeFirst(deps, gateway, session, ctx.offer, result);
+    if (result.status === 'succeeded') first = await chargeFirst(deps, gateway, session, ctx.offer, result, detailsTax(merchant, details));
     if (first.kind === 'refused') result = first.result;
   } catch (error) {
     if (!(error instanceof GatewayUnavailable)) throw error;
@@ -155,7 +180,7 @@ export async function answerChallenge(ctx: Context, approved: boolean): Promise<
   if (approved) {
     const method = JSON.parse(pending) as TokenizedMethod;
     // The challenge the customer just passed stands for the first payment too (on-session 3-D Secure).
-    const first = await chargeFirst(deps, await gatewayFor(ctx.merchant, deps), session, ctx.offer, { method, gatewayCustomerId: null }, true);
+    const first = await chargeFirst(deps, await gatewayFor(ctx.merchant, deps), session, ctx.offer, { method, gatewayCustomerId: null }, detailsTax(ctx.merchant, parsed), true);
     if (first.kind === 'refused') {
       const key: MessageKey = first.result.status === 'failed' && isMessageKey(first.result.message) ? first.result.message : 'gateway_unavailable';
       return { kind: 'invalid', errors: { card_number: key }, formError: key, values: { ...parsed } };

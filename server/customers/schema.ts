@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { jsonObject } from '../http/validate.ts';
 import { isCountryCode } from '../lib/countries.ts';
+import { checkTaxId } from '../tax/vat-number.ts';
 
 const text = (field: string, max: number) =>
   v.nullish(v.pipe(v.string(`${field} must be a string.`), v.trim(), v.maxLength(max, `${field} must be at most ${max} characters.`)));
@@ -29,7 +30,9 @@ export const countrySchema = v.pipe(
   v.check(isCountryCode, 'billing_address.country must be an ISO 3166-1 alpha-2 code such as FR.'),
 );
 
-export const billingAddressSchema = jsonObject(v.strictObject(
+const taxIdMessage = 'billing_address.tax_id is not a valid VAT number for billing_address.country (an EU VAT number starts with its country prefix, e.g. FR40303265045, DE136695976).';
+
+export const billingAddressSchema = jsonObject(v.pipe(v.strictObject(
   {
     line1: text('billing_address.line1', 200),
     line2: text('billing_address.line2', 200),
@@ -41,6 +44,14 @@ export const billingAddressSchema = jsonObject(v.strictObject(
     tax_id: text('billing_address.tax_id', 50),
   },
   'billing_address must be an object with line1, line2, postal_code, city, region, country, phone, tax_id.',
+),
+  // VAT numbers are checked per country (format and check digits, jsvat): a wrong one would
+  // otherwise earn an EU business the reverse charge, or put a wrong number on its invoices.
+  v.forward(v.check((a) => !a.tax_id || checkTaxId(a.tax_id, a.country).ok, taxIdMessage), ['tax_id']),
+  v.transform((a) => {
+    const checked = a.tax_id ? checkTaxId(a.tax_id, a.country) : undefined;
+    return checked?.ok ? { ...a, tax_id: checked.value } : a;
+  }),
 ), 'billing_address must be an object with line1, line2, postal_code, city, region, country, phone, tax_id.');
 
 /** Payment methods a merchant may set by hand; card and SEPA come only from the gateway. */

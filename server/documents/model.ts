@@ -1,3 +1,4 @@
+import type { Account } from '../accounts/repository.ts';
 import type { Customer } from '../customers/repository.ts';
 import type { Invoice, InvoiceLine } from '../invoices/repository.ts';
 import type { Merchant } from '../merchants/repository.ts';
@@ -52,20 +53,21 @@ export interface InvoiceDocument {
 }
 
 /**
- * The seller's identity, read in ONE place. Today the merchant row has only its name; the
- * business profile (legal name, address, SIREN, VAT number, VAT status) is being added to the
- * account — wire those fields here and every document follows.
+ * The seller's identity, read in ONE place: the account's business profile (legal name, address,
+ * SIREN, VAT number, VAT regime, support email), falling back to the environment's display name
+ * while the profile is not filled in.
  */
-export function sellerFor(merchant: Merchant & Partial<Record<'legalName' | 'addressLines' | 'country' | 'companyNumber' | 'vatNumber' | 'supportEmail', unknown>> & { vatRegistered?: boolean }): Seller {
-  const str = (x: unknown): string | null => (typeof x === 'string' && x.trim() !== '' ? x : null);
+export function sellerFor(merchant: Pick<Merchant, 'name'>, account: Account | undefined): Seller {
+  const a = account?.address;
+  const cityLine = [a?.postal_code, a?.city].filter(Boolean).join(' ');
   return {
-    legalName: str(merchant.legalName) ?? merchant.name,
-    addressLines: Array.isArray(merchant.addressLines) ? merchant.addressLines.filter((l): l is string => typeof l === 'string') : [],
-    country: str(merchant.country),
-    companyNumber: str(merchant.companyNumber),
-    vatNumber: str(merchant.vatNumber),
-    vatRegistered: merchant.vatRegistered ?? true,
-    supportEmail: str(merchant.supportEmail),
+    legalName: account?.legalName ?? account?.name ?? merchant.name,
+    addressLines: [a?.line1, a?.line2, cityLine, account?.country].filter((l): l is string => !!l),
+    country: account?.country ?? null,
+    companyNumber: account?.companyNumber ?? null,
+    vatNumber: account?.vatNumber ?? null,
+    vatRegistered: account?.vatRegime !== 'franchise',
+    supportEmail: account?.supportEmail ?? null,
   };
 }
 

@@ -1,3 +1,4 @@
+import { accountRepository } from '../accounts/repository.ts';
 import { customerRepository } from '../customers/repository.ts';
 import type { Database } from '../db/port.ts';
 import { notFound } from '../http/errors.ts';
@@ -17,7 +18,7 @@ export async function loadInvoiceDocument(db: Database, merchant: Merchant, invo
   if (!inv || inv.status === 'draft' || inv.number === null) throw notFound('invoice');
   const customer = await customerRepository(db).byId(merchant.id, inv.customerId);
   if (!customer) throw notFound('invoice');
-  const seller = sellerFor(merchant);
+  const seller = sellerFor(merchant, await accountRepository(db).byId(merchant.accountId));
   const buyer = buyerFor(customer);
   const doc = invoiceDocument(inv, seller, buyer, customer.language, mentionOf(seller, buyer, inv));
   if (kind === 'invoice') return doc;

@@ -2,7 +2,9 @@ import { collect } from '../billing/collect.ts';
 import { billingEvent, invoiceExists } from '../billing/events.ts';
 import { contextFor } from '../billing/run.ts';
 import { payOutOfBand } from '../billing/settle.ts';
-import { periodInvoice } from '../billing/totals.ts';
+import { buyerOf, saleTax } from '../billing/tax.ts';
+import { periodInvoice, pricedOffer } from '../billing/totals.ts';
+import { customerRepository } from '../customers/repository.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { newId } from '../lib/ids.ts';
@@ -84,11 +86,12 @@ export async function upcomingInvoice(deps: Deps, merchant: Merchant, subscripti
     merchantId: merchant.id,
     customerId: sub.customerId,
     subscriptionId: sub.id,
-    offer: { name: offer.name, currency: offer.currency, recurringAmount: offer.recurring.amount, amountUpfront: offer.amountUpfront },
+    offer: pricedOffer(offer),
     period: { start: sub.currentPeriodEnd, end },
     reason: sub.status === 'trialing' ? 'trial_end' : 'subscription_cycle',
     collectionMethod: sub.collectionMethod ?? 'charge_automatically',
-    withUpfront: false,
+    charge: 'cycle',
+    tax: saleTax(merchant, buyerOf(await customerRepository(deps.db).byId(merchant.id, sub.customerId))),
     createdAt: sub.currentPeriodEnd,
   });
   return { ...toJson(draft, null, now), id: null, next_payment_attempt: sub.collectionMethod === 'send_invoice' ? null : sub.currentPeriodEnd };

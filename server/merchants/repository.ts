@@ -11,6 +11,8 @@ export interface Merchant {
   accountLiveAt: string | null;
   /** The account's branding, shown on this environment's pages. */
   brand: { color: string | null; logoHash: string | null; supportEmail: string | null; supportUrl: string | null };
+  /** The account's VAT set-up (its country and regime): what every sale's VAT is decided from. */
+  vat: { country: string | null; regime: 'registered' | 'franchise' };
   slug: string;
   name: string;
   mode: Mode;
@@ -33,6 +35,8 @@ interface MerchantRow {
   logo_hash?: string | null;
   support_email?: string | null;
   support_url?: string | null;
+  account_country?: string | null;
+  vat_regime?: string | null;
   slug: string;
   name: string;
   mode: Mode;
@@ -48,7 +52,7 @@ interface MerchantRow {
 }
 
 /** Every read of a merchant carries its account's go-live date and brand (one primary-key join). */
-const COLUMNS = `m.*, a.live_at AS account_live_at, a.brand_color, a.logo_hash, a.support_email, a.support_url`;
+const COLUMNS = `m.*, a.live_at AS account_live_at, a.brand_color, a.logo_hash, a.support_email, a.support_url, a.country AS account_country, a.vat_regime`;
 const FROM = 'merchants m LEFT JOIN accounts a ON a.id = m.account_id';
 
 const fromRow = (r: MerchantRow): Merchant => ({
@@ -56,6 +60,7 @@ const fromRow = (r: MerchantRow): Merchant => ({
   accountId: r.account_id,
   accountLiveAt: r.account_live_at ?? null,
   brand: { color: r.brand_color ?? null, logoHash: r.logo_hash ?? null, supportEmail: r.support_email ?? null, supportUrl: r.support_url ?? null },
+  vat: { country: r.account_country ?? null, regime: r.vat_regime === 'franchise' ? 'franchise' : 'registered' },
   slug: r.slug,
   name: r.name,
   mode: r.mode,

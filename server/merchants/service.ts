@@ -37,6 +37,7 @@ function newMerchant(input: NewMerchant, accountId: string, now: string): Mercha
     accountId,
     accountLiveAt: null,
     brand: { color: null, logoHash: null, supportEmail: null, supportUrl: null },
+    vat: { country: null, regime: 'registered' },
     slug: input.slug,
     name: input.name,
     mode: input.mode,

@@ -1,6 +1,6 @@
 import type { Database, SqlValue, Statement } from '../db/port.ts';
 import { sql } from '../db/port.ts';
-import type { Interval, OfferJson, OfferTranslations } from './schema.ts';
+import type { Interval, OfferJson, OfferTranslations, TaxBehavior } from './schema.ts';
 
 export interface Offer {
   seq: number;
@@ -17,6 +17,8 @@ export interface Offer {
   /** Name, description and features per locale (`fr`), falling back to the fields above. */
   translations: OfferTranslations;
   visible: boolean;
+  /** Whether the amounts include VAT (part of the price: frozen once the offer is in use). */
+  taxBehavior: TaxBehavior;
   createdAt: string;
   updatedAt: string;
 }
@@ -38,6 +40,7 @@ interface OfferRow {
   features: string;
   translations?: string;
   visible: number;
+  tax_behavior?: string;
   created_at: string;
   updated_at: string;
 }
@@ -56,6 +59,7 @@ const fromRow = (r: OfferRow): Offer => ({
   features: JSON.parse(r.features) as string[],
   translations: JSON.parse(r.translations ?? '{}') as OfferTranslations,
   visible: r.visible === 1,
+  taxBehavior: r.tax_behavior === 'exclusive' ? 'exclusive' : 'inclusive',
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -73,6 +77,7 @@ export const toJson = (o: Offer): OfferJson => ({
   features: o.features,
   translations: o.translations,
   visible: o.visible,
+  tax_behavior: o.taxBehavior,
   created_at: o.createdAt,
 });
 
@@ -91,6 +96,7 @@ const columns = (o: Offer): SqlValue[] => [
   o.visible ? 1 : 0,
   o.updatedAt,
   JSON.stringify(o.translations),
+  o.taxBehavior,
 ];
 
 /** Any subscription, even canceled, still shows what it was bought at: so its offer's price is frozen. */
@@ -147,8 +153,8 @@ export function offerRepository(db: Database) {
     insert(o: Offer): Statement {
       return sql(
         `INSERT INTO offers (reference, name, description, currency, amount_upfront, recurring_amount, recurring_interval,
-           recurring_interval_count, trial_days, trial_amount, features, visible, updated_at, translations, id, merchant_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           recurring_interval_count, trial_days, trial_amount, features, visible, updated_at, translations, tax_behavior, id, merchant_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ...columns(o), o.id, o.merchantId, o.createdAt,
       );
     },
@@ -156,7 +162,7 @@ export function offerRepository(db: Database) {
       return sql(
         `UPDATE offers SET reference = ?, name = ?, description = ?, currency = ?, amount_upfront = ?, recurring_amount = ?,
            recurring_interval = ?, recurring_interval_count = ?, trial_days = ?, trial_amount = ?, features = ?, visible = ?,
-           updated_at = ?, translations = ?
+           updated_at = ?, translations = ?, tax_behavior = ?
          WHERE merchant_id = ? AND id = ?${extraWhere ? ` AND ${extraWhere.sql}` : ''}`,
         ...columns(o), o.merchantId, o.id, ...(extraWhere?.params ?? []),
       );

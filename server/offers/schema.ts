@@ -111,6 +111,17 @@ export const featuresSchema = v.pipe(
 
 const visible = v.boolean('visible must be true or false.');
 
+export const taxBehaviors = ['inclusive', 'exclusive'] as const;
+export type TaxBehavior = (typeof taxBehaviors)[number];
+/**
+ * Whether the amounts include VAT. Default `inclusive` (TTC), like ProAbono's and a French
+ * consumer's expectation: the price shown is the price charged, whatever the buyer's country.
+ */
+const taxBehavior = v.pipe(
+  v.picklist(taxBehaviors, 'tax_behavior must be inclusive or exclusive.'),
+  v.description('inclusive (default): the amounts include VAT, which is extracted per line; exclusive: VAT is added on top.'),
+);
+
 /** `translations.fr`: the offer's words in French; any field left out falls back to the default. */
 export const translationsSchema = v.strictObject({
   fr: v.optional(
@@ -135,6 +146,7 @@ export const offerCreateSchema = v.strictObject({
   features: v.optional(featuresSchema, []),
   translations: v.optional(translationsSchema, {}),
   visible: v.optional(visible, true),
+  tax_behavior: v.optional(taxBehavior, 'inclusive'),
 });
 
 /** Every field optional; `recurring` and `trial` are replaced as a whole, like customers' billing_address. */
@@ -149,6 +161,7 @@ export const offerUpdateSchema = v.strictObject({
   features: v.optional(featuresSchema),
   translations: v.optional(translationsSchema),
   visible: v.optional(visible),
+  tax_behavior: v.optional(taxBehavior),
 });
 
 export type OfferCreate = v.InferOutput<typeof offerCreateSchema>;
@@ -167,6 +180,7 @@ export const offerOut = v.object({
   features: v.array(v.string()),
   translations: v.object({ fr: v.optional(v.object({ name: v.optional(v.string()), description: v.optional(v.nullable(v.string())), features: v.optional(v.array(v.string())) })) }),
   visible: v.boolean(),
+  tax_behavior: v.picklist(taxBehaviors),
   created_at: v.string(),
 });
 

@@ -20,6 +20,8 @@ const priceOf = (o: Offer) => ({
   amount_upfront: o.amountUpfront,
   recurring: o.recurring,
   trial_amount: o.trial.amount,
+  // Inclusive → exclusive changes what every subscriber pays.
+  tax_behavior: o.taxBehavior,
 });
 
 /** The first price field that differs, named as the client sent it, or undefined when the price is unchanged. */
@@ -64,6 +66,7 @@ export function offerService(db: Database, clock: () => Date) {
       features: input.features,
       translations: input.translations,
       visible: input.visible,
+      taxBehavior: input.tax_behavior,
       createdAt: now,
       updatedAt: now,
     };
@@ -97,6 +100,7 @@ export function offerService(db: Database, clock: () => Date) {
       features: input.features ?? before.features,
       translations: input.translations ?? before.translations,
       visible: input.visible ?? before.visible,
+      taxBehavior: input.tax_behavior ?? before.taxBehavior,
       updatedAt: clock().toISOString(),
     };
     if (JSON.stringify(toJson(before)) === JSON.stringify(toJson(after))) return before;

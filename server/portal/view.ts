@@ -1,4 +1,6 @@
 import { recurringLabel } from '../../hosted-pages/checkout/summary.tsx';
+import { chargesVat } from '../billing/tax.ts';
+import { taxLabel } from '../tax/label.ts';
 import type { Locale } from '../../hosted-pages/i18n.ts';
 import { type PortalMessage, portalTranslator } from '../../hosted-pages/portal/i18n.ts';
 import type { PaymentMethodView, PortalFormView, PortalSubscriptionView, PortalView } from '../../hosted-pages/portal/view.ts';
@@ -53,7 +55,8 @@ function subscriptionView(p: Portal, sub: Subscription, offer: CheckoutOffer | u
   return {
     id: sub.id,
     offerName: (offer && localizeOffer(offer, p.locale).name) ?? sub.offerId,
-    price: offer ? recurringLabel(offer, p.locale, t) : '',
+    // "29,00 € / mois TTC": whether the price includes VAT, as the grid and checkout say it.
+    price: offer ? [recurringLabel(offer, p.locale, t), taxLabel(chargesVat(p.merchant.vat), offer.tax_behavior, p.locale)].filter(Boolean).join(' ') : '',
     status: sub.status,
     trialEnd: sub.trialEnd ? formatDate(sub.trialEnd, p.locale) : null,
     periodEnd: formatDate(sub.currentPeriodEnd, p.locale),

@@ -49,10 +49,20 @@ export const pricingTableOut = v.object({
 
 export type PricingTableJson = v.InferOutput<typeof pricingTableOut>;
 
+/**
+ * A grid's offer: the offer's JSON plus `tax_label`, the words under its price saying whether it
+ * includes VAT ("incl. VAT"; in `translations.fr`, "TTC"), null when the merchant charges no VAT.
+ */
+const publicOfferOut = v.object({
+  ...offerOut.entries,
+  tax_label: v.nullable(v.string()),
+  translations: v.object({ fr: v.optional(v.object({ ...v.unwrap(offerOut.entries.translations.entries.fr).entries, tax_label: v.optional(v.nullable(v.string())) })) }),
+});
+
 /** What the widget renders: visible offers in table order, full JSON. */
 export const publicPricingTableOut = v.object({
   reference: v.string(),
-  offers: v.array(offerOut),
+  offers: v.array(publicOfferOut),
   highlighted: v.optional(v.string()),
 });
 

@@ -1,4 +1,7 @@
 import type { Database } from '../db/port.ts';
+import { chargesVat } from '../billing/tax.ts';
+import type { Merchant } from '../merchants/repository.ts';
+import { taxLabel } from '../tax/label.ts';
 import { UniqueViolation } from '../db/port.ts';
 import { conflict, invalid, notFound } from '../http/errors.ts';
 import { newId } from '../lib/ids.ts';
@@ -115,11 +118,22 @@ export type PricingTableService = ReturnType<typeof pricingTableService>;
  * full JSON, in table order, and the highlighted reference if that offer is still visible.
  * Undefined when the merchant has no such table.
  */
-export async function publicPricingTable(db: Database, merchantId: string, reference: string): Promise<PublicPricingTable | undefined> {
+export async function publicPricingTable(db: Database, merchantId: string, reference: string, vat?: Merchant['vat']): Promise<PublicPricingTable | undefined> {
   const table = await pricingTableRepository(db).byReference(merchantId, reference);
   if (!table) return undefined;
   const offers = await offersById(db, merchantId, table.offerIds);
   const visible = table.offerIds.map((id) => offers.get(id)).filter((o): o is Offer => o?.visible === true);
   const highlighted = visible.find((o) => o.id === table.highlightedId);
-  return { reference: table.reference, offers: visible.map(offerJson), highlighted: highlighted?.reference };
+  // The label rides on the offer's French words, so the grid's one merge of `translations.fr` localizes it.
+  const charged = vat !== undefined && chargesVat(vat);
+  const labelled = visible.map((o) => {
+    const json = offerJson(o);
+    const fr = taxLabel(charged, o.taxBehavior, 'fr');
+    return {
+      ...json,
+      tax_label: taxLabel(charged, o.taxBehavior, 'en'),
+      translations: fr ? { ...json.translations, fr: { ...json.translations.fr, tax_label: fr } } : json.translations,
+    };
+  });
+  return { reference: table.reference, offers: labelled, highlighted: highlighted?.reference };
 }

@@ -3,7 +3,8 @@ import { contextFor } from '../billing/run.ts';
 import { billingEvent } from '../billing/events.ts';
 import { collect } from '../billing/collect.ts';
 import { issueStatements } from '../billing/issue.ts';
-import { periodInvoice } from '../billing/totals.ts';
+import { buyerOf, saleTax } from '../billing/tax.ts';
+import { periodInvoice, pricedOffer } from '../billing/totals.ts';
 import { customerRepository } from '../customers/repository.ts';
 import { sql, type Statement } from '../db/port.ts';
 import type { Deps } from '../deps.ts';
@@ -88,11 +89,12 @@ export async function createSubscription(deps: Deps, merchant: Merchant, input: 
       merchantId: merchant.id,
       customerId: customer.id,
       subscriptionId: sub.id,
-      offer: { name: offer.name, currency: offer.currency, recurringAmount: offer.recurring.amount, amountUpfront: offer.amountUpfront },
+      offer: pricedOffer(offer),
       period: { start: at, end: sub.currentPeriodEnd },
       reason: 'subscription_create',
       collectionMethod,
-      withUpfront: true,
+      charge: 'first',
+      tax: saleTax(merchant, buyerOf(customer)),
       createdAt: at,
     });
     const issued = await issueStatements(ctx, draft, now, { daysUntilDue: sub.daysUntilDue ?? null, linkVersion: customer.linkVersion });

@@ -2,11 +2,14 @@
  * Standard VAT rates of the 27 EU member states, in basis points (2000 = 20 %), kept in this one
  * file so a rate change is a one-line, dated edit.
  *
- * Source: European Commission, DG TAXUD, "VAT rates applied in the Member States of the European
- * Union — situation at 1 January 2026" (taxation-customs.ec.europa.eu, "VAT rates" page and its
- * PDF). Changes folded in since the 2024 edition: Finland 25.5 % (1 Sept 2024), Slovakia 23 %
- * (1 Jan 2025), Estonia 24 % (1 July 2025), Romania 21 % (1 Aug 2025).
- * Keys are ISO 3166-1 alpha-2 country codes (Greece is GR here; its VAT numbers start with EL).
+ * Verified on 2026-12-01 against the European Commission's Taxes in Europe Database (TEDB,
+ * ec.europa.eu/taxation_customs/tedb), as transcribed per period in vatnode/eu-vat-rates-data
+ * `data/history-tedb.json` (generated 2026-08-30): all 27 standard rates agree with this table,
+ * and no standard rate changed on 1 January 2026 (that date's changes were reduced rates only).
+ * Changes since the Commission's 2024 edition, each also checked against national sources:
+ * Finland 25.5 % from 1 Sept 2024; Slovakia 23 % from 1 Jan 2025; Estonia 24 % from 1 July 2025
+ * (made permanent); Romania 21 % from 1 Aug 2025 (Law 141/2025, Monitorul Oficial 699 of
+ * 25 July 2025). Keys are ISO 3166-1 alpha-2 codes (Greece is GR here; its VAT numbers start EL).
  */
 export const EU_VAT_RATES_AS_OF = '2026-01-01';
 

@@ -1,4 +1,5 @@
 import { checkVAT, countries } from 'jsvat';
+import { isEuCountry } from './rates.ts';
 
 /**
  * Format (and check-digit, where the country has one) check of an EU VAT number, by jsvat — a
@@ -21,4 +22,20 @@ export function checkVatNumber(raw: string, expectedCountry?: string | null): Va
   const country = prefixToIso[prefix] ?? prefix;
   if (expectedCountry && expectedCountry.toUpperCase() !== country) return { valid: false, reason: 'country_mismatch' };
   return { valid: true, normalized, country };
+}
+
+/**
+ * A customer's `tax_id` against their billing country: an EU VAT number must be well-formed and
+ * belong to that country (or to the country its prefix names when no country is given). Outside
+ * the EU, where no VAT number earns a reverse charge, any identifier is kept as typed (a Swiss
+ * UID, a US EIN…). Returns the value to store, or why it is refused.
+ */
+export function checkTaxId(raw: string, country: string | null | undefined): { ok: true; value: string } | { ok: false; reason: 'format' | 'country_mismatch' } {
+  const value = raw.trim();
+  const c = country?.toUpperCase() ?? null;
+  const r = checkVatNumber(value, c);
+  if (r.valid) return { ok: true, value: r.normalized };
+  const eu = c !== null ? isEuCountry(c) : r.reason !== 'unsupported_country';
+  if (!eu) return { ok: true, value };
+  return { ok: false, reason: r.reason === 'country_mismatch' ? 'country_mismatch' : 'format' };
 }

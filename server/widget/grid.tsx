@@ -15,6 +15,11 @@ const inert = () => {};
  */
 export function gridMarkup(table: PublicPricingTable, locale: GridLocale): { html: string; css: string } {
   // Words localised as checkout and the portal do (translated where they are, defaults elsewhere).
-  const offers = table.offers.map((o) => ({ ...localizeOffer(o, locale), translations: {} }));
+  // The VAT words too: "TTC"/"HT" in French, from the same translations the grid's code merges.
+  const offers = table.offers.map((o) => ({
+    ...localizeOffer(o, locale),
+    tax_label: (locale === 'fr' ? o.translations.fr?.tax_label : undefined) ?? o.tax_label,
+    translations: {},
+  }));
   return { html: renderToString(<Cards offers={offers} highlighted={table.highlighted} locale={locale} choose={inert} />), css: gridCss };
 }

@@ -27,7 +27,7 @@ export function widgetRoutes(app: Hono<AppEnv>): void {
     const asked = c.req.query('locale') || undefined;
     const locale = parse(v.optional(v.picklist(['en', 'fr'], 'locale must be "en" or "fr": check data-locale.')), asked, 'locale') ?? browserLocale(c.req.header('Accept-Language'));
     if (!asked) c.header('Vary', 'Origin, Accept-Language');
-    const table = await publicPricingTable(deps.db, merchant.id, c.req.param('reference'));
+    const table = await publicPricingTable(deps.db, merchant.id, c.req.param('reference'), merchant.vat);
     if (!table) {
       const reference = c.req.param('reference');
       throw new ApiError(404, 'not_found', 'pricing_table_not_found', `No pricing table "${reference}" in ${merchant.mode} mode. Check data-porte-pricing-table, or create the table in the back-office (Pricing tables).`, 'reference');

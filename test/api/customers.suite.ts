@@ -20,7 +20,7 @@ const fullCustomer = (tag: string) => ({
     region: 'Île-de-France',
     country: 'fr',
     phone: '+33 1 23 45 67 89',
-    tax_id: 'FR12345678901',
+    tax_id: 'FR40303265045',
   },
   auto_billing: true,
   payment_method: { type: 'bank_transfer' },

@@ -30,7 +30,7 @@ export function offersSuite(factory: HarnessFactory): void {
       const created = await api('POST', '/v1/offers', offerBody('Plan été/2025', { description: 'Summer', features: ['  A  ', 'B'] }));
       expect(created.status).toBe(201);
       expect(Object.keys(created.body)).toEqual([
-        'id', 'object', 'reference', 'name', 'description', 'currency', 'amount_upfront', 'recurring', 'trial', 'features', 'translations', 'visible', 'created_at',
+        'id', 'object', 'reference', 'name', 'description', 'currency', 'amount_upfront', 'recurring', 'trial', 'features', 'translations', 'visible', 'tax_behavior', 'created_at',
       ]);
       expect(created.body).toMatchObject({
         object: 'offer',
@@ -41,6 +41,8 @@ export function offersSuite(factory: HarnessFactory): void {
         trial: { days: 0, amount: 0 },
         features: ['A', 'B'],
         visible: true,
+        // Prices include VAT unless the merchant says otherwise (TTC, what French consumers are shown).
+        tax_behavior: 'inclusive',
       });
       expect(created.body.id).toMatch(/^off_/);
       expect(new Date(created.body.created_at).toISOString()).toBe(created.body.created_at);

@@ -37,7 +37,7 @@ describe('back-office customers in Chromium', () => {
     await page.getByLabel('Region or state').fill('Île-de-France');
     await page.getByLabel('Country').selectOption({ label: 'France' });
     await page.getByLabel('Phone').fill('+33 1 23 45 67 89');
-    await page.getByLabel('VAT number').fill('FR12345678901');
+    await page.getByLabel('VAT number').fill('FR40303265045');
     await page.getByLabel(/^No — pays by bank transfer/).check();
     expect(await page.getByLabel('Bank transfer', { exact: true }).isVisible()).toBe(true);
     expect(await page.getByText('Show me the link to send after saving').isVisible()).toBe(false);
@@ -64,7 +64,7 @@ describe('back-office customers in Chromium', () => {
       last_name: 'Lovelace',
       company: 'Analytical Engines',
       language: 'fr',
-      billing_address: { line1: '12 rue de la Paix', line2: '3e étage', postal_code: '75002', city: 'Paris', region: 'Île-de-France', country: 'FR', phone: '+33 1 23 45 67 89', tax_id: 'FR12345678901' },
+      billing_address: { line1: '12 rue de la Paix', line2: '3e étage', postal_code: '75002', city: 'Paris', region: 'Île-de-France', country: 'FR', phone: '+33 1 23 45 67 89', tax_id: 'FR40303265045' },
       auto_billing: false,
       payment_method: { type: 'bank_transfer' },
       grey_listed: false,

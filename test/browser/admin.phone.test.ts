@@ -25,7 +25,7 @@ describe('back-office on a 390 px wide phone', () => {
       last_name: 'Oberhausen-Württemberg',
       company: 'Internationale Handelsgesellschaft für Abonnements mbH',
       reference: 'CUSTOMER-2026-000000000000000000000000000000000042',
-      billing_address: { line1: '1 Hauptstraße', postal_code: '10115', city: 'Berlin', country: 'DE', tax_id: 'DE123456789' },
+      billing_address: { line1: '1 Hauptstraße', postal_code: '10115', city: 'Berlin', country: 'DE', tax_id: 'DE136695976' },
     });
     expect(customer.id).toMatch(/^cus_/);
     const { body: hook } = await f.api('POST', '/v1/webhook_endpoints', { url: 'https://hooks.example.com/porte/webhooks/receiver/endpoint', events: ['*'] });

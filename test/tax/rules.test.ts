@@ -13,6 +13,14 @@ describe('VAT rules', () => {
     expect(EU_VAT_RATES_AS_OF).toMatch(/^2026-/);
   });
 
+  it('every standard rate is the one in the Commission’s TEDB in force on 1 January 2026 (percent, transcribed)', () => {
+    const tedb: Record<string, number> = {
+      AT: 20, BE: 21, BG: 20, CY: 19, CZ: 21, DE: 19, DK: 25, EE: 24, ES: 21, FI: 25.5, FR: 20, GR: 24, HR: 25, HU: 27,
+      IE: 23, IT: 22, LT: 21, LU: 17, LV: 21, MT: 18, NL: 21, PL: 23, PT: 23, RO: 21, SE: 25, SI: 22, SK: 23,
+    };
+    expect(Object.fromEntries(Object.entries(EU_STANDARD_RATES_BP).map(([c, bp]) => [c, bp / 100]))).toEqual(tedb);
+  });
+
   it('a consumer pays the rate of their own country (figures from the Commission’s 2026 table)', () => {
     expect(taxFor(fr, { country: 'FR', vatNumber: null })).toMatchObject({ rateBp: 2000, mention: null });
     expect(taxFor(fr, { country: 'DE', vatNumber: null })).toMatchObject({ rateBp: 1900, mention: null });

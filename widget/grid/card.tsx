@@ -5,7 +5,7 @@ import type { OfferJson } from '../../server/offers/schema.ts';
  * The grid's cards and words: the one source for the widget (widget/grid/index.tsx, in a shadow
  * root) and the back-office's preview (hosted-pages/admin/GridPreview.tsx, rendered on the server).
  */
-export type Offer = Pick<OfferJson, 'reference' | 'name' | 'description' | 'currency' | 'amount_upfront' | 'recurring' | 'trial' | 'features'>;
+export type Offer = Pick<OfferJson, 'reference' | 'name' | 'description' | 'currency' | 'amount_upfront' | 'recurring' | 'trial' | 'features'> & { tax_label?: string | null };
 
 // The grid's few strings, in the two languages Porte speaks.
 export const words = {
@@ -33,6 +33,7 @@ export function Card({ offer, highlighted, locale, t, choose }: { offer: Offer; 
       {offer.description && <p class="desc">{offer.description}</p>}
       <p class="price">
         <strong>{price}</strong> <span>{period(offer, t)}</span>
+        {offer.tax_label && <small>{offer.tax_label}</small>}
       </p>
       {offer.trial.days > 0 && <p class="trial">{fill(t.trial, { n: offer.trial.days })}</p>}
       {offer.amount_upfront > 0 && <p class="setup">{fill(t.setup, { a: formatMoney(offer.amount_upfront, offer.currency, locale) })}</p>}

@@ -1,0 +1,4 @@
+import { workerdHarness } from '../harness/workerd.ts';
+import { vatSuite } from './vat.suite.ts';
+
+vatSuite(workerdHarness);
