@@ -41,12 +41,14 @@ export function customerBillingRoutes(admin: Hono<AdminEnv>): void {
           <ul>
             {subs.map((s) => {
               const offer = byId.get(s.offerId);
-              const renews = s.status !== 'canceled' && !s.cancelAtPeriodEnd;
+              // An unpaid subscription (dunning over) renews nothing until its invoice is paid: no past "next charge".
+              const renews = s.status !== 'canceled' && s.status !== 'unpaid' && !s.cancelAtPeriodEnd;
               return (
                 <li key={s.id}>
                   <strong>{offer?.name ?? s.offerId}</strong> · {tr(c)(`sub_${s.status}`)}
                   {offer ? ` · ${money(offer.recurring.amount, offer.currency)}` : ''}
                   {renews && offer ? ` · ${t('next_charge')}: ${s.currentPeriodEnd.slice(0, 10)} (${money(offer.recurring.amount, offer.currency)})` : ''}
+                  {s.status === 'unpaid' ? ` · ${t('payment_overdue')}` : ''}
                   {s.cancelAtPeriodEnd && s.status !== 'canceled' ? ` · ${t('ends')} ${s.currentPeriodEnd.slice(0, 10)}` : ''}
                   {s.status !== 'canceled' && (
                     <span class="actions">
