@@ -17,10 +17,10 @@ export function billingUnpaidSuite(factory: HarnessFactory): void {
   afterAll(async () => h?.close());
 
   /** A subscription whose renewal was declined on every retry, ended by the "unpaid" policy. */
-  async function unpaid(email: string) {
+  async function unpaid(email: string, policy: 'unpaid' | 'past_due' = 'unpaid') {
     const { merchant, api } = await billingShop(h);
     const agent = await signInAdmin(h, merchant);
-    const saved = await agent.send('/admin/settings/billing', { _csrf: await agent.token('/admin/settings'), invoice_prefix: 'LATE', dunning_policy: 'unpaid' });
+    const saved = await agent.send('/admin/settings/billing', { _csrf: await agent.token('/admin/settings'), invoice_prefix: 'LATE', dunning_policy: policy });
     expect(saved.status).toBe(303);
     const pro = await offer(api, { reference: 'pro', name: 'Pro', recurring: { amount: 2900, interval: 'month' }, trial: { days: 14 } });
     const { customer, subscription } = await subscribe(h, api, pro, BILLING_CARDS.insufficient, email);
@@ -30,12 +30,34 @@ export function billingUnpaidSuite(factory: HarnessFactory): void {
     await advance(api, plusDays(plusDays(first.next_payment_attempt, -1), 7));
     const inv = (await api('GET', `/v1/invoices/${first.id}`)).body;
     expect(inv).toMatchObject({ status: 'uncollectible', attempt_count: 5, amount_paid: 0 });
-    expect((await api('GET', `/v1/subscriptions/${subscription}`)).body.status).toBe('unpaid');
+    expect((await api('GET', `/v1/subscriptions/${subscription}`)).body.status).toBe(policy);
     return { api, agent, customer, subscription, inv };
   }
 
   const succeeded = (html: string) => [...html.matchAll(/<li>#\d+ [^<]*succeeded/g)].length;
   const subStatus = async (api: Client, id: string) => (await api('GET', `/v1/subscriptions/${id}`)).body.status;
+
+  it('POST /v1/invoices/{id}/pay charges a good card for an uncollectible invoice: paid once, the subscription active', async () => {
+    // Policy "past_due": a new card in the portal does not retry the ended invoice, so the API's charge is what pays it.
+    const { api, agent, customer, subscription, inv } = await unpaid('late-api@example.com', 'past_due');
+    const portal = await link(api, customer);
+    const opened = await openPortal(h, portal.url);
+    expect((await postPortal(h, portal.url, '/payment_method', { csrf: opened.csrf('payment_method'), ...card(BILLING_CARDS.ok) })).status).toBe(303);
+    expect((await api('GET', `/v1/invoices/${inv.id}`)).body).toMatchObject({ status: 'uncollectible', attempt_count: 5 });
+    expect(succeeded(await (await agent.send(`/admin/invoices/${inv.id}`)).text())).toBe(0);
+
+    const paid = await api('POST', `/v1/invoices/${inv.id}/pay`, {});
+    expect(paid.status, JSON.stringify(paid.body)).toBe(200);
+    expect(paid.body).toMatchObject({ status: 'paid', attempt_count: 6, amount_paid: 2900, paid_out_of_band: false });
+    expect(await subStatus(api, subscription)).toBe('active');
+    expect(succeeded(await (await agent.send(`/admin/invoices/${inv.id}`)).text())).toBe(1);
+    const before = (await api('GET', `/v1/invoices/${inv.id}`)).body;
+    const twice = await api('POST', `/v1/invoices/${inv.id}/pay`, {});
+    expect(twice.status).toBe(400);
+    expect(twice.body.error).toMatchObject({ code: 'invoice_already_paid', param: 'id' });
+    expect((await api('GET', `/v1/invoices/${inv.id}`)).body).toEqual(before);
+    expect(succeeded(await (await agent.send(`/admin/invoices/${inv.id}`)).text())).toBe(1);
+  });
 
   describe('an unpaid subscription', () => {
     it('is recovered by a new card in the portal: the uncollectible invoice is charged once, the subscription active; paying again is refused', async () => {
