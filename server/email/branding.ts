@@ -1,9 +1,9 @@
+import { logoUrl } from '../accounts/service.ts';
 import type { Merchant } from '../merchants/repository.ts';
 
 /**
- * What an email shows of the business that sends it. The one place to read it from: when the
- * business profile (trading name, logo, colour, support email/URL) lands on the merchant row,
- * only this function changes.
+ * What an email shows of the business that sends it, read in one place: the account's business
+ * profile and branding (name, logo, colour, support email/URL), as the hosted pages show them.
  */
 export interface Branding {
   name: string;
@@ -17,14 +17,17 @@ export interface Branding {
 
 const DEFAULT_COLOR = '#2f5bea';
 
-export function branding(merchant: Merchant): Branding {
-  const profile = merchant as Merchant & Partial<{ tradingName: string | null; logoUrl: string | null; brandColor: string | null; supportEmail: string | null; supportUrl: string | null }>;
-  const color = profile.brandColor && /^#[0-9a-fA-F]{6}$/.test(profile.brandColor) ? profile.brandColor : DEFAULT_COLOR;
+/** The account's brand as every environment's row carries it (merchants repository joins it in). */
+export function branding(merchant: Merchant, publicUrl: string): Branding {
+  const b = merchant.brand;
+  const color = b.color && /^#[0-9a-fA-F]{6}$/.test(b.color) ? b.color : DEFAULT_COLOR;
+  // Emails are read elsewhere: the logo needs an absolute address, or none.
+  const logo = logoUrl(publicUrl, b.logoHash);
   return {
-    name: profile.tradingName || merchant.name,
-    logoUrl: profile.logoUrl ?? null,
+    name: merchant.name,
+    logoUrl: logo && /^https?:\/\//.test(logo) ? logo : null,
     color,
-    supportEmail: profile.supportEmail ?? null,
-    supportUrl: profile.supportUrl ?? null,
+    supportEmail: b.supportEmail,
+    supportUrl: b.supportUrl,
   };
 }

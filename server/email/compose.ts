@@ -35,7 +35,7 @@ const hostOf = (publicUrl: string): string => {
 /** `"Trading name" <no-reply@host>`: the display name stripped of what could break the header. */
 export function fromAddress(config: Deps['config'], merchant: Merchant): string {
   const address = config.emailFrom ?? `no-reply@${hostOf(config.publicUrl)}`;
-  const name = branding(merchant).name.replace(/["\\\r\n<>]/g, '').trim();
+  const name = branding(merchant, config.publicUrl).name.replace(/["\\\r\n<>]/g, '').trim();
   return name ? `"${name}" <${address}>` : address;
 }
 
@@ -47,7 +47,7 @@ export function fromAddress(config: Deps['config'], merchant: Merchant): string 
  */
 export function emailStatement(deps: Pick<Deps, 'config' | 'clock' | 'mailer'>, draft: EmailDraft): Statement {
   const id = newId('eml');
-  const brand = branding(draft.merchant);
+  const brand = branding(draft.merchant, deps.config.publicUrl);
   const rendered = renderEmail({ kind: draft.kind, locale: draft.locale, brand, name: draft.name, vars: draft.vars, link: draft.link });
   const now = deps.clock().toISOString();
   const status = draft.merchant.mode === 'test' || !deps.mailer ? 'stored' : 'pending';

@@ -62,6 +62,20 @@ export function emailsSuite(factory: HarnessFactory, hooks: EmailHooks): void {
       expect(body).toContain(`href="${link}"`);
     });
 
+    it('an email carries the account’s brand colour and support contact, as the hosted pages do', async () => {
+      const api = client(h, m.secretKey);
+      expect((await api('PATCH', '/v1/account', { brand_color: '#7a2e0e', support_email: 'aide@atelier.example' })).status).toBe(200);
+      const customer = (await api('POST', '/v1/customers', { email: 'brand@example.com', first_name: 'Bo', language: 'en' })).body as { id: string };
+      const page = `/admin/customers/${customer.id}`;
+      expect((await agent.send(`${page}/email-portal-link`, { _csrf: await agent.token(page) })).status).toBe(303);
+      const [id] = await emailIds(page);
+      const body = await (await agent.send(`/admin/emails/${id}/html`)).text();
+      expect(body.toLowerCase()).toContain('#7a2e0e');
+      expect(body).not.toContain('#2f5bea');
+      expect(body).toContain('aide@atelier.example');
+      await api('PATCH', '/v1/account', { brand_color: null, support_email: null });
+    });
+
     it('an invited team member gets an email with the invitation link, in the inviter’s language', async () => {
       const _csrf = await agent.token('/admin/team');
       const res = await agent.send('/admin/team/invite?locale=en', { _csrf, email: 'new.member@example.com' });
