@@ -3,6 +3,7 @@ import type { PortalMessage } from '../../hosted-pages/portal/i18n.ts';
 import type { BillingAddress } from '../customers/schema.ts';
 import type { AppEnv } from '../http/env.ts';
 import { isCountryCode } from '../lib/countries.ts';
+import { checkTaxId } from '../tax/vat-number.ts';
 import { saveBillingAddress } from './changes.ts';
 import { clientIp, csrfOk, openPortal, portalHref, portalMessage, readForm } from './context.tsx';
 import { portalInvoicePages } from './invoices.ts';
@@ -19,7 +20,10 @@ function validateAddress(form: AddressForm): { address: BillingAddress; errors: 
   if (form.country && !isCountryCode(country)) errors.country = 'country_invalid';
   if (form.phone && !/^[0-9+().\s-]*$/.test(form.phone)) errors.phone = 'phone_invalid';
   const address = Object.fromEntries(addressFields.map((f) => [f, form[f] || null])) as BillingAddress;
-  return { address: { ...address, country: country || null }, errors };
+  // The API's rule (server/customers/schema.ts): an EU VAT number must be valid for the country, and is saved normalised.
+  const tax = form.tax_id ? checkTaxId(form.tax_id, country || null) : null;
+  if (tax && !tax.ok) errors.tax_id = 'tax_id_invalid';
+  return { address: { ...address, country: country || null, tax_id: tax?.ok ? tax.value : address.tax_id }, errors };
 }
 
 /** The customer portal: GET /portal/{token} and its forms. Registered by createApp. */

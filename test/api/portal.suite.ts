@@ -244,13 +244,18 @@ export function portalSuite(factory: HarnessFactory): void {
       const url = (await link(api, c.id)).url;
       const page = await openPortal(h, url);
       const csrf = page.csrf('billing_address');
-      const address = { line1: '5 Avenue Louise', line2: 'Bte 3', postal_code: '1050', city: 'Ixelles', region: 'Bruxelles', country: 'be', phone: '+32 2 123 45 67', tax_id: 'BE0123456789' };
+      const address = { line1: '5 Avenue Louise', line2: 'Bte 3', postal_code: '1050', city: 'Ixelles', region: 'Bruxelles', country: 'be', phone: '+32 2 123 45 67', tax_id: 'BE 0417.497.106' };
       const bad = await postPortal(h, url, '/billing_address', { csrf, ...address, city: '', country: 'ZZ', phone: 'call me' });
       expect(bad.status).toBe(422);
       shows(bad.html, 'Please correct the highlighted fields.');
       shows(bad.html, /id="f-city"[^>]*aria-invalid="true"/);
       shows(bad.html, 'Choose a country from the list.');
       shows(bad.html, 'value="5 Avenue Louise"');
+      // A Belgian number whose check digits are wrong (97 − 04174971 mod 97 = 06, not 07) is refused, nothing saved.
+      const badVat = await postPortal(h, url, '/billing_address', { csrf, ...address, tax_id: 'BE0417497107' });
+      expect(badVat.status).toBe(422);
+      shows(badVat.html, 'This is not a valid VAT number for the chosen country');
+      shows(badVat.html, /id="f-tax_id"[^>]*aria-invalid="true"/);
       for (const attempt of [
         await postPortal(h, url, '/billing_address', address),
         await postPortal(h, url, '/billing_address', { csrf: page.csrf('payment_method'), ...address }),
@@ -260,7 +265,7 @@ export function portalSuite(factory: HarnessFactory): void {
 
       const ok = await postPortal(h, url, '/billing_address', { csrf, ...address });
       expect(ok.status).toBe(303);
-      expect((await api('GET', `/v1/customers/${c.id}`)).body.billing_address).toEqual({ ...address, country: 'BE' });
+      expect((await api('GET', `/v1/customers/${c.id}`)).body.billing_address).toEqual({ ...address, country: 'BE', tax_id: 'BE0417497106' });
       shows((await openPortal(h, ok.location ?? '')).html, 'Your billing address has been updated.');
     });
 

@@ -90,12 +90,12 @@ describe('customer portal in Chromium', () => {
     await page.getByLabel('Postal code', { exact: true }).fill('1050');
     await page.getByLabel('City', { exact: true }).fill('Ixelles');
     await page.getByLabel('Country', { exact: true }).selectOption({ label: 'Belgium' });
-    await page.getByLabel('VAT number (optional)').fill('BE0123456789');
+    await page.getByLabel('VAT number (optional)').fill('BE0417497106');
     await page.getByRole('button', { name: 'Save billing address' }).click();
     await expect.poll(() => notice(page)).toBe('Your billing address has been updated.');
     expect(await page.getByLabel('City', { exact: true }).inputValue()).toBe('Ixelles');
     expect((await api('GET', `/v1/customers/${customer.id}`)).body.billing_address).toMatchObject({
-      line1: '5 Avenue Louise', line2: 'Boîte 3', postal_code: '1050', city: 'Ixelles', country: 'BE', tax_id: 'BE0123456789',
+      line1: '5 Avenue Louise', line2: 'Boîte 3', postal_code: '1050', city: 'Ixelles', country: 'BE', tax_id: 'BE0417497106',
     });
   });
 
