@@ -44,7 +44,7 @@ button.primary,a.button{display:inline-block;width:100%;font:inherit;font-weight
 button.primary[disabled]{opacity:.7;cursor:progress}
 .back{color:var(--muted)}
 .message{max-width:560px;margin:48px auto;text-align:center}
-.choices{display:flex;flex-wrap:wrap;gap:12px}.choices button{flex:1 1 12em}
+.choices{display:flex;flex-wrap:wrap;gap:12px}.choices button{flex:1 1 12em}.message .choices{padding:0;box-shadow:none}
 .inline-form{background:none;box-shadow:none;padding:0;margin:12px 0}.inline-form button.primary{width:auto}
 button.secondary{font:inherit;font-weight:700;background:#fff;color:var(--err);border:1px solid var(--err);border-radius:8px;padding:12px 16px;cursor:pointer}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
