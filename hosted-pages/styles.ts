@@ -21,6 +21,7 @@ details.summary[open]>.summary-line{margin-bottom:12px}
 .summary h2{font-size:.9rem;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);margin:0 0 8px}
 .offer-name{font-size:1.3rem;font-weight:700;margin:0}.price{font-size:1.6rem;font-weight:700;margin:8px 0}
 .badge{display:inline-block;background:#e6f4ea;color:#1e6b34;border-radius:999px;padding:2px 10px;font-size:.85rem}
+.badge.warn{background:#fff4d6;color:#6b4e00}.badge.bad{background:#fdecea;color:var(--err)}.badge.off{background:#eceef3;color:#3b4252}
 .features{padding-left:1.2em;color:var(--muted)}
 .totals div{display:flex;justify-content:space-between;gap:12px;border-top:1px solid #eceef3;padding:8px 0}
 .totals dt,.totals dd{margin:0}.total{font-weight:700}
@@ -43,7 +44,8 @@ button.primary,a.button{display:inline-block;width:100%;font:inherit;font-weight
 button.primary[disabled]{opacity:.7;cursor:progress}
 .back{color:var(--muted)}
 .message{max-width:560px;margin:48px auto;text-align:center}
-.choices{display:flex;gap:12px}.choices button{flex:1}
+.choices{display:flex;flex-wrap:wrap;gap:12px}.choices button{flex:1 1 12em}.message .choices{padding:0;box-shadow:none}
+.inline-form{background:none;box-shadow:none;padding:0;margin:12px 0}.inline-form button.primary{width:auto}
 button.secondary{font:inherit;font-weight:700;background:#fff;color:var(--err);border:1px solid var(--err);border-radius:8px;padding:12px 16px;cursor:pointer}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .invoices{width:100%;border-collapse:collapse;font-size:.95rem}.invoices th{text-align:left;color:var(--muted);font-size:.8rem}

@@ -21,6 +21,9 @@ a{color:var(--link)}
 .side a{display:block;color:#f1f3f8;text-decoration:none;padding:8px 10px;border-radius:8px}
 .side a:hover{background:#2c3445}
 .side a[aria-current=page]{background:var(--accent);color:#fff;font-weight:600}
+.filters ul{list-style:none;margin:0 0 16px;padding:0;display:flex;flex-wrap:wrap;gap:8px}
+.filters a{display:inline-block;padding:4px 12px;border:1px solid var(--line);border-radius:999px;background:var(--card);text-decoration:none}
+.filters a[aria-current=page]{background:var(--accent);border-color:var(--accent);color:#fff;font-weight:600}
 .side :focus-visible{outline-color:#fff}
 .side-menu{display:flex;flex-direction:column;gap:16px;flex:1}
 .menu-toggle,.menu-button{display:none}

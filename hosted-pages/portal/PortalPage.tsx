@@ -1,4 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
+import { badgeClass } from '../badge.ts';
 import { mountStripe, type StripeHandle } from '../checkout/stripe-element.ts';
 import { CountrySelect, Field, TestPaymentFields } from '../fields.tsx';
 import { type PortalTranslate, portalTranslator } from './i18n.ts';
@@ -25,7 +26,7 @@ function Plan({ sub, t }: { sub: PortalSubscriptionView; t: PortalTranslate }) {
         {sub.offerName}
       </h3>
       <p class="price">{sub.price}</p>
-      <p class="badge">{t(`status_${sub.status}`)}</p>
+      <p class={badgeClass(sub.status)}>{t(`status_${sub.status}`)}</p>
       <dl class="totals">
         {sub.status === 'trialing' && sub.trialEnd && (
           <div>
@@ -41,6 +42,14 @@ function Plan({ sub, t }: { sub: PortalSubscriptionView; t: PortalTranslate }) {
         )}
       </dl>
       {sub.cancelAtPeriodEnd && sub.status !== 'canceled' && <p class="muted">{t('cancels_at_period_end')}</p>}
+      {sub.resume && (
+        <form method="post" action={sub.resume.action} class="inline-form">
+          <input type="hidden" name="csrf" value={sub.resume.csrf} />
+          <button type="submit" class="primary">
+            {t('resume_subscription')}
+          </button>
+        </form>
+      )}
       {sub.cancelHref && (
         <p>
           <a class="back" href={sub.cancelHref}>
@@ -72,7 +81,7 @@ function Invoices({ invoices, t }: { invoices: PortalInvoiceView[]; t: PortalTra
             <td data-label={t('invoice_number')}>{inv.number}</td>
             <td data-label={t('invoice_date')}><time dateTime={inv.dateIso}>{inv.date}</time></td>
             <td data-label={t('invoice_total')}>{inv.total}</td>
-            <td data-label={t('invoice_status')}><span class="badge">{t(`invoice_${inv.status}`)}</span></td>
+            <td data-label={t('invoice_status')}><span class={badgeClass(inv.status)}>{t(`invoice_${inv.status}`)}</span></td>
             <td class="invoice-actions">
               <a href={inv.pdfHref} aria-label={t('invoice_pdf_label', { number: inv.number })} download>{t('invoice_pdf')}</a>
               {inv.payHref && (

@@ -16,6 +16,8 @@ export interface PortalSubscriptionView {
   cancelAtPeriodEnd: boolean;
   /** The confirmation step, when the subscription can still be canceled. */
   cancelHref: string | null;
+  /** "Resume subscription" (a POST form), while a cancellation at period end is pending. */
+  resume: { action: string; csrf: string } | null;
 }
 
 /** One of the customer's finalized invoices: its PDF, and "Pay" (the hosted invoice page) while open. */

@@ -93,7 +93,7 @@ export function customerBillingRoutes(admin: Hono<AdminEnv>): void {
             </form>
           </details>
           <h2>{t('invoices')}</h2>
-          <InvoiceRows c={c} invoices={invoices} now={now} />
+          <InvoiceRows c={c} invoices={invoices} now={now} names={new Map([[customer.id, displayName(customer)]])} />
         </>
       ),
     });

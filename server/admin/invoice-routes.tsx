@@ -8,7 +8,9 @@ import { ApiError } from '../http/errors.ts';
 import { invoiceJson } from '../invoices/links.ts';
 import { type Invoice, type InvoiceStatus, invoiceRepository, type OfflineMethod } from '../invoices/repository.ts';
 import { payInvoice, voidInvoice } from '../invoices/service.ts';
+import { customerRepository } from '../customers/repository.ts';
 import { type BillingKey, billingT } from './billing-i18n.ts';
+import { displayName } from './customer-form.ts';
 import type { AC, AdminEnv } from './context.ts';
 import { readForm } from './context.ts';
 import { message, page, tr } from './render.tsx';
@@ -38,7 +40,13 @@ export async function act(c: AC, back: string, run: () => Promise<unknown>): Pro
   }
 }
 
-export function InvoiceRows({ c, invoices, now }: { c: AC; invoices: Invoice[]; now: string }) {
+/** Who each invoice is for, in words (name, company or email) rather than a `cus_…` id. */
+export async function customerNames(c: AC, invoices: Invoice[]): Promise<Map<string, string>> {
+  const customers = await customerRepository(c.var.deps.db).byIds(c.var.merchant.id, invoices.map((i) => i.customerId));
+  return new Map(customers.map((cu) => [cu.id, displayName(cu) || cu.id]));
+}
+
+export function InvoiceRows({ c, invoices, now, names }: { c: AC; invoices: Invoice[]; now: string; names: Map<string, string> }) {
   const t = bt(c);
   const at = tr(c);
   if (invoices.length === 0) return <p>{t('none')}</p>;
@@ -59,7 +67,7 @@ export function InvoiceRows({ c, invoices, now }: { c: AC; invoices: Invoice[]; 
         {invoices.map((i) => (
           <tr key={i.id}>
             <td data-label={t('number')}><a href={`/admin/invoices/${i.id}`}>{i.number ?? i.id}</a></td>
-            <td data-label={t('customer')}><a href={`/admin/customers/${i.customerId}`}>{i.customerId}</a></td>
+            <td data-label={t('customer')}><a href={`/admin/customers/${i.customerId}`}>{names.get(i.customerId) ?? i.customerId}</a></td>
             <td data-label={t('status')}>
               {t(i.status)}
               {i.status === 'open' && i.dueDate && i.dueDate < now ? ` · ${t('overdue')}` : ''}
@@ -88,12 +96,14 @@ export function invoiceRoutes(admin: Hono<AdminEnv>): void {
       body: (
         <>
           <nav aria-label={t('status')} class="filters">
-            <a href="/admin/invoices" aria-current={status ? undefined : 'page'}>{t('all')}</a>
-            {STATUSES.map((s) => (
-              <a key={s} href={`/admin/invoices?status=${s}`} aria-current={status === s ? 'page' : undefined}>{t(s)}</a>
-            ))}
+            <ul>
+              <li><a href="/admin/invoices" aria-current={status ? undefined : 'page'}>{t('all')}</a></li>
+              {STATUSES.map((s) => (
+                <li key={s}><a href={`/admin/invoices?status=${s}`} aria-current={status === s ? 'page' : undefined}>{t(s)}</a></li>
+              ))}
+            </ul>
           </nav>
-          <InvoiceRows c={c} invoices={invoices} now={now} />
+          <InvoiceRows c={c} invoices={invoices} now={now} names={await customerNames(c, invoices)} />
         </>
       ),
     });
@@ -118,7 +128,7 @@ export function invoiceRoutes(admin: Hono<AdminEnv>): void {
           <p>
             {t(inv.status)}
             {json.overdue ? ` · ${t('overdue')}` : ''} · {formatMoney(inv.total, inv.currency, c.var.locale)} ·{' '}
-            <a href={`/admin/customers/${inv.customerId}`}>{inv.customerId}</a>
+            <a href={`/admin/customers/${inv.customerId}`}>{(await customerNames(c, [inv])).get(inv.customerId) ?? inv.customerId}</a>
           </p>
           <ul>
             {inv.lines.map((l) => (

@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono';
+import { badgeClass } from '../../hosted-pages/badge.ts';
 import { answerChargeAction, awaitingAction } from '../billing/action.ts';
 import { confirmStripeAction, stripeAction } from '../billing/stripe-action.ts';
 import { collect } from '../billing/collect.ts';
@@ -66,7 +67,7 @@ async function page(c: C, l: Loaded, status: 200 | 404 = 200): Promise<Response>
           <h1 id="invoice-title">
             {t('title')} {inv.number}
           </h1>
-          <p class="badge">
+          <p class={badgeClass(inv.status)}>
             {t(inv.status)}
             {inv.status === 'open' && inv.dueDate && inv.dueDate < now.toISOString() ? ` · ${t('overdue')}` : ''}
           </p>
@@ -110,13 +111,16 @@ async function page(c: C, l: Loaded, status: 200 | 404 = 200): Promise<Response>
           ) : action && l.merchant.gateway === 'stripe' ? (
             <p>{t('action_unavailable')}</p>
           ) : action ? (
-            <form method="post" action={`${base}/challenge?locale=${l.locale}`} class="choices">
-              <h2>{t('action_title')}</h2>
+            // Heading and text above, the two answers in a row of their own that wraps on a phone.
+            <section aria-labelledby="action-title">
+              <h2 id="action-title">{t('action_title')}</h2>
               <p>{t('action_body')}</p>
-              <input type="hidden" name="csrf" value={csrf} />
-              <button type="submit" name="outcome" value="approved" class="primary">{t('approve')}</button>
-              <button type="submit" name="outcome" value="failed" class="secondary">{t('fail')}</button>
-            </form>
+              <form method="post" action={`${base}/challenge?locale=${l.locale}`} class="choices">
+                <input type="hidden" name="csrf" value={csrf} />
+                <button type="submit" name="outcome" value="approved" class="primary">{t('approve')}</button>
+                <button type="submit" name="outcome" value="failed" class="secondary">{t('fail')}</button>
+              </form>
+            </section>
           ) : inv.status === 'open' && auto ? (
             <form method="post" action={`${base}/pay?locale=${l.locale}`}>
               <p>{t('pay_hint')}</p>

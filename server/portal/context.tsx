@@ -66,7 +66,7 @@ export async function openPortal(c: C): Promise<Portal | Response> {
     : portalMessage(c, locale, 'link_invalid_title', 'link_invalid_body', 403);
 }
 
-export type FormPurpose = 'payment' | 'address' | 'cancel' | 'challenge';
+export type FormPurpose = 'payment' | 'address' | 'cancel' | 'resume' | 'challenge';
 
 /** A CSRF token per link and per form: HMAC of the portal token and the form's purpose. */
 export const csrfToken = (c: C, p: Portal, purpose: FormPurpose): Promise<string> => mac(c.var.deps.db, 'portal-csrf', `${purpose}\n${p.token}`);

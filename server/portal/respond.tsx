@@ -6,7 +6,7 @@ import type { PaymentOutcome } from './payment.ts';
 import { buildPortalView, type FormState } from './view.ts';
 
 /** Messages shown once after a change (post/redirect/get), by the `done` query parameter. */
-const NOTICES = { payment_method: 'saved_payment_method', billing_address: 'saved_address', cancel: 'saved_cancel' } as const satisfies Record<string, PortalMessage>;
+const NOTICES = { payment_method: 'saved_payment_method', billing_address: 'saved_address', cancel: 'saved_cancel', resume: 'saved_resume' } as const satisfies Record<string, PortalMessage>;
 const notice = (done: string | undefined): PortalMessage | null => (done && done in NOTICES ? NOTICES[done as keyof typeof NOTICES] : null);
 
 export async function renderPortal(c: C, p: Portal, extra: { payment?: FormState; address?: FormState; status?: 200 | 422 | 503 } = {}) {

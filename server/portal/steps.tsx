@@ -1,8 +1,10 @@
 import type { Hono } from 'hono';
 import { portalTranslator } from '../../hosted-pages/portal/i18n.ts';
 import { renderPage } from '../checkout/render.ts';
+import { ApiError } from '../http/errors.ts';
 import type { AppEnv } from '../http/env.ts';
 import { subscriptionRepository } from '../subscriptions/repository.ts';
+import { resumeSubscription } from '../subscriptions/service.ts';
 import { cancelAtPeriodEnd } from './changes.ts';
 import { type C, clientIp, csrfOk, csrfToken, openPortal, type Portal, portalHref, portalMessage } from './context.tsx';
 import { done, respondPayment } from './respond.tsx';
@@ -93,6 +95,31 @@ export function cancelPages(app: Hono<AppEnv>): void {
       return again instanceof Response ? again : done(c, again, 'cancel');
     }
     return done(c, p, 'cancel');
+  });
+
+  // Undoing a pending cancellation: one button, no confirmation step (it costs the customer nothing
+  // they had not already agreed to). The API's own resume, so the same event, webhook and activity.
+  app.post('/portal/:token/subscriptions/:sub/resume', async (c) => {
+    const p = await openPortal(c);
+    if (p instanceof Response) return p;
+    const body = await c.req.parseBody();
+    if (!(await csrfOk(c, p, 'resume', typeof body.csrf === 'string' ? body.csrf : ''))) {
+      return portalMessage(c, p.locale, 'link_invalid_title', 'link_invalid_body', 403);
+    }
+    const sub = await subscriptionRepository(c.var.deps.db).byId(p.merchant.id, c.req.param('sub') ?? '');
+    if (!sub || sub.customerId !== p.customer.id || sub.status === 'canceled') {
+      return portalMessage(c, p.locale, 'subscription_missing_title', 'subscription_missing_body', 404, portalHref(p));
+    }
+    // A second click (or another tab) after the first succeeded: same result, nothing written.
+    if (!sub.cancelAtPeriodEnd) return done(c, p, 'resume');
+    try {
+      await resumeSubscription(c.var.deps, p.merchant, sub.id);
+    } catch (error) {
+      // Ended meanwhile (period over): the service refuses, and so do we, in words.
+      if (error instanceof ApiError && error.status < 500) return portalMessage(c, p.locale, 'subscription_missing_title', 'subscription_missing_body', 404, portalHref(p));
+      throw error;
+    }
+    return done(c, p, 'resume');
   });
 }
 

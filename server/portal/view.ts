@@ -49,7 +49,7 @@ export async function portalSubscriptions(c: C, p: Portal): Promise<{ sub: Subsc
   return subs.map((sub) => ({ sub, offer: offers.get(sub.offerId) }));
 }
 
-function subscriptionView(p: Portal, sub: Subscription, offer: CheckoutOffer | undefined): PortalSubscriptionView {
+function subscriptionView(p: Portal, sub: Subscription, offer: CheckoutOffer | undefined, resumeCsrf: string): PortalSubscriptionView {
   const t = portalTranslator(p.locale);
   const cancelable = isLive(sub) && !sub.cancelAtPeriodEnd;
   return {
@@ -62,6 +62,7 @@ function subscriptionView(p: Portal, sub: Subscription, offer: CheckoutOffer | u
     periodEnd: formatDate(sub.currentPeriodEnd, p.locale),
     cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
     cancelHref: cancelable ? portalHref(p, `/subscriptions/${sub.id}/cancel`) : null,
+    resume: isLive(sub) && sub.cancelAtPeriodEnd ? { action: portalHref(p, `/subscriptions/${sub.id}/resume`), csrf: resumeCsrf } : null,
   };
 }
 
@@ -84,7 +85,8 @@ export async function buildPortalView(c: C, p: Portal, extra: { notice?: PortalM
   const restricted = await isPaymentRestricted(ctx);
   // A grey-listed customer is not offered the payment form at all, so nothing is prepared for it.
   const gateway = restricted ? ({ kind: 'test' } as const) : await preparePayment(ctx);
-  const subscriptions = (await portalSubscriptions(c, p)).map(({ sub, offer }) => subscriptionView(p, sub, offer));
+  const resumeCsrf = await csrfToken(c, p, 'resume');
+  const subscriptions = (await portalSubscriptions(c, p)).map(({ sub, offer }) => subscriptionView(p, sub, offer, resumeCsrf));
   return {
     locale: p.locale,
     merchantName: p.merchant.name,

@@ -36,9 +36,15 @@ export function billingAdminSuite(factory: HarnessFactory): void {
     const list = await (await send('/admin/invoices?status=open&locale=fr')).text();
     expect(list).toContain(inv.number);
     expect(list).toContain('Factures');
+    // The filter in use is marked for screen readers (and styled from the same attribute); only it.
+    expect([...list.matchAll(/<a [^>]*aria-current="page"[^>]*>([^<]*)</g)].map((m) => m[1]).filter((x) => x !== 'Factures')).toEqual(['Ouverte']);
+    // Who the invoice is for, in words, linked to the customer: not a raw cus_ id.
+    expect(list).toContain(`<a href="/admin/customers/${customer}">desk@example.com</a>`);
+    expect(list).not.toContain(`>${customer}<`);
     expect(await (await send('/admin/invoices?status=paid')).text()).not.toContain(inv.number);
 
     const page = `/admin/invoices/${inv.id}`;
+    expect(await (await send(page)).text()).toContain(`<a href="/admin/customers/${customer}">desk@example.com</a>`);
     const paid = await send(`${page}/pay`, { _csrf: await csrfOf(page), method: 'check' });
     expect(paid.headers.get('location')).toBe(`${page}?done=1`);
     expect((await api('GET', `/v1/invoices/${inv.id}`)).body).toMatchObject({ status: 'paid', paid_out_of_band: true });

@@ -75,6 +75,48 @@ describe('portal on Node: expiry, outbox and activity, atomicity', () => {
     expect(ref).toEqual({ gateway: 'test', payment_method_ref: 'test_pm_4242' });
   });
 
+  it('"Resume subscription" writes the same subscription.updated event as the API\'s resume', async () => {
+    offset = 0;
+    const { merchant, api } = await portalShop(h);
+    const { customer, subscription } = await subscribedCustomer(h, api, 'resume-events@example.com', 'basic-monthly');
+    await api('POST', `/v1/subscriptions/${subscription}/cancel`, { at_period_end: true });
+    const before = (await rows('events', merchant.id)).length;
+    const url = (await link(api, customer)).url;
+    const page = await openPortal(h, url);
+    expect((await postPortal(h, url, `/subscriptions/${subscription}/resume`, { csrf: 'forged' })).status).toBe(403);
+    expect((await rows('events', merchant.id)).length).toBe(before);
+    expect((await postPortal(h, url, `/subscriptions/${subscription}/resume`, { csrf: page.csrf('resume') })).status).toBe(303);
+    expect((await postPortal(h, url, `/subscriptions/${subscription}/resume`, { csrf: page.csrf('resume') })).status).toBe(303);
+    const events = (await rows('events', merchant.id)).slice(before);
+    expect(events.map((e) => e.type)).toEqual(['subscription.updated']);
+    expect(JSON.parse(events[0]?.data ?? '{}')).toMatchObject({ object: { id: subscription, cancel_at_period_end: false }, previous_attributes: { cancel_at_period_end: true } });
+    expect((await api('GET', `/v1/subscriptions/${subscription}`)).body.cancel_at_period_end).toBe(false);
+  });
+
+  it('colours status badges by status: unpaid and overdue red, due amber, paid and active green, void grey', async () => {
+    offset = 0;
+    const { api } = await portalShop(h);
+    const { customer, subscription } = await subscribedCustomer(h, api, 'badges@example.com', 'basic-monthly');
+    const [paid] = (await api('GET', `/v1/invoices?customer=${customer}`)).body.data;
+    const url = (await link(api, customer, { locale: 'fr' })).url;
+    const badge = (html: string, text: string) => new RegExp(`class="badge ([a-z]+)">${text}<`).exec(html)?.[1];
+    const first = await openPortal(h, url);
+    expect(badge(first.html, 'Actif')).toBe('ok');
+    expect(badge(first.html, 'Payée')).toBe('ok');
+    // The states a customer reaches only after weeks of failed payments, set directly.
+    await h.deps.db.run("UPDATE subscriptions SET status = 'past_due' WHERE id = ?", [subscription]);
+    await h.deps.db.run("UPDATE invoices SET status = 'uncollectible' WHERE id = ?", [paid.id]);
+    const late = await openPortal(h, url);
+    expect(badge(late.html, 'Paiement en retard')).toBe('bad');
+    expect(badge(late.html, 'Impayée')).toBe('bad');
+    await h.deps.db.run("UPDATE invoices SET status = 'void' WHERE id = ?", [paid.id]);
+    expect(badge((await openPortal(h, url)).html, 'Annulée')).toBe('off');
+    // And the stylesheet paints those classes red and grey, not the default green.
+    const css = /<style[^>]*>([\s\S]*?)<\/style>/.exec(late.html)?.[1] ?? '';
+    expect(css).toMatch(/\.badge\.bad\{background:#fdecea;color:var\(--err\)\}/);
+    expect(css).toMatch(/\.badge\.off\{background:#eceef3/);
+  });
+
   it('writes nothing at all when the link is revoked between reading the customer and saving', async () => {
     offset = 0;
     const { merchant, api } = await portalShop(h);

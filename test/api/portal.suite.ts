@@ -295,6 +295,50 @@ export function portalSuite(factory: HarnessFactory): void {
       expect((await api('GET', `/v1/subscriptions/${subscription}`)).body).toEqual(sub);
     });
 
+    it('resumes a pending cancellation with "Resume subscription"; a forged post (no token, other origin) changes nothing', async () => {
+      const { api } = await portalShop(h);
+      const { customer, subscription } = await subscribedCustomer(h, api, 'resume@example.com', 'basic-monthly');
+      const url = (await link(api, customer)).url;
+      hides((await openPortal(h, url)).html, 'Resume subscription');
+      expect((await api('POST', `/v1/subscriptions/${subscription}/cancel`, { at_period_end: true })).body.cancel_at_period_end).toBe(true);
+      const page = await openPortal(h, url);
+      shows(page.html, 'Cancels at the end of the current period');
+      shows(page.html, 'Resume subscription');
+      const csrf = page.csrf('resume');
+      expect(csrf).not.toBe('');
+
+      const forged = [
+        await postPortal(h, url, `/subscriptions/${subscription}/resume`, {}),
+        await postPortal(h, url, `/subscriptions/${subscription}/resume`, { csrf: 'x'.repeat(43) }),
+        await postPortal(h, url, `/subscriptions/${subscription}/resume`, { csrf }, 'https://evil.example'),
+      ];
+      expect(forged.map((r) => r.status)).toEqual([403, 403, 403]);
+      expect((await api('GET', `/v1/subscriptions/${subscription}`)).body.cancel_at_period_end).toBe(true);
+
+      const res = await postPortal(h, url, `/subscriptions/${subscription}/resume`, { csrf });
+      expect(res.status).toBe(303);
+      const sub = (await api('GET', `/v1/subscriptions/${subscription}`)).body;
+      expect(sub).toMatchObject({ status: 'active', cancel_at_period_end: false });
+      const after = await openPortal(h, res.location ?? '');
+      shows(after.html, 'Your subscription continues: it will renew as usual.');
+      hides(after.html, 'Cancels at the end of the current period');
+      hides(after.html, 'Resume subscription');
+      shows(after.html, `/subscriptions/${subscription}/cancel`);
+      // A second click changes nothing more; another customer's link cannot resume this one.
+      expect((await postPortal(h, url, `/subscriptions/${subscription}/resume`, { csrf })).status).toBe(303);
+      expect((await api('GET', `/v1/subscriptions/${subscription}`)).body).toEqual(sub);
+      await api('POST', `/v1/subscriptions/${subscription}/cancel`, { at_period_end: true });
+      const other = await subscribedCustomer(h, api, 'other-resume@example.com', 'basic-monthly');
+      await api('POST', `/v1/subscriptions/${other.subscription}/cancel`, { at_period_end: true });
+      const otherUrl = (await link(api, other.customer)).url;
+      const otherCsrf = (await openPortal(h, otherUrl)).csrf('resume');
+      expect(otherCsrf).not.toBe('');
+      expect((await postPortal(h, otherUrl, `/subscriptions/${subscription}/resume`, { csrf: otherCsrf })).status).toBe(404);
+      expect((await api('GET', `/v1/subscriptions/${subscription}`)).body.cancel_at_period_end).toBe(true);
+      // In French too.
+      shows((await openPortal(h, `${url}?locale=fr`)).html, "Reprendre l'abonnement");
+    });
+
     it('shows a customer named like HTML as text, in the page and in the hydration props', async () => {
       const { api } = await portalShop(h);
       const c = (await api('POST', '/v1/customers', { first_name: XSS_NAME, last_name: '</script><script>alert(2)</script>' })).body;

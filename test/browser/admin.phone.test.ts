@@ -85,4 +85,22 @@ describe('back-office on a 390 px wide phone', () => {
     expect(await desktop.page.getByRole('link', { name: 'Offers', exact: true }).isVisible()).toBe(true);
     expect(await desktop.page.getByText('Menu', { exact: true }).isVisible()).toBe(false);
   });
+
+  it('the invoice filters are separate links on the phone, the one in use marked and styled apart', async () => {
+    const { page } = await f.signedIn('en-US', { viewport: PHONE });
+    await page.goto(`${f.url}/admin/invoices?status=paid`);
+    const filters = page.getByRole('navigation', { name: 'Status' }).getByRole('link');
+    expect(await filters.allTextContents()).toEqual(['All', 'Open', 'Paid', 'Void', 'Uncollectible']);
+    const boxes = await Promise.all((await filters.all()).map(async (l) => (await l.boundingBox()) ?? { x: 0, y: 0, width: 0, height: 0 }));
+    // Each link starts clear of the one before it (on the same line) or on a line of its own.
+    for (let i = 1; i < boxes.length; i++) {
+      const [a, b] = [boxes[i - 1], boxes[i]];
+      if (a && b && Math.abs(a.y - b.y) < 4) expect(b.x - (a.x + a.width), `gap before filter ${i}`).toBeGreaterThanOrEqual(4);
+    }
+    expect(await filters.and(page.locator('[aria-current="page"]')).allTextContents()).toEqual(['Paid']);
+    const bg = (name: string) => filters.filter({ hasText: name }).first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(await bg('Paid')).not.toBe(await bg('Open'));
+    await screenshot(page, 'admin-phone-invoice-filters');
+    expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+  });
 });

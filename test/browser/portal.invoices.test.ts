@@ -13,6 +13,24 @@ const { api, newPage } = suite;
 const PHONE = { width: 390, height: 844 };
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const pageWidth = (page: Page): Promise<number> => page.evaluate(() => document.documentElement.scrollWidth);
+/** A computed colour as [r, g, b]: which hue dominates is the oracle, not the stylesheet's values. */
+const rgb = async (page: Page, selector: string): Promise<number[]> =>
+  (await page.locator(selector).first().evaluate((el) => getComputedStyle(el).backgroundColor)).match(/\d+/g)?.slice(0, 3).map(Number) ?? [];
+
+/** The 3-D Secure block reads top to bottom: heading above the buttons, buttons of a normal height. */
+async function checkChallengeLayout(page: Page, width: number): Promise<void> {
+  const heading = await page.getByRole('heading', { name: 'Your bank asks you to confirm this payment' }).boundingBox();
+  const approve = await page.getByRole('button', { name: 'Approve' }).boundingBox();
+  const fail = await page.getByRole('button', { name: 'Fail verification' }).boundingBox();
+  expect(heading && approve && fail).toBeTruthy();
+  if (!heading || !approve || !fail) return;
+  expect(approve.height).toBeLessThan(80);
+  expect(fail.height).toBeLessThan(80);
+  expect(heading.y + heading.height).toBeLessThanOrEqual(approve.y);
+  // The heading is not squeezed into a column a few characters wide.
+  expect(heading.width).toBeGreaterThan(Math.min(width, 800) * 0.6);
+  expect(await pageWidth(page)).toBeLessThanOrEqual(width);
+}
 
 describe('portal invoices in Chromium', () => {
   it('lists the invoice, downloads its PDF, and "Pay" completes 3-D Secure on the hosted invoice page', async () => {
@@ -43,6 +61,10 @@ describe('portal invoices in Chromium', () => {
     expect(await row.textContent()).toContain(`${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`);
     expect(await row.textContent()).toContain('€29.00');
     expect(await row.textContent()).toContain('Due');
+    // "Due" is amber (red and green both well above blue), not the green of "Paid".
+    const [dr = 0, dg = 0, db = 0] = await rgb(page, `tr[data-invoice="${inv.id}"] .badge`);
+    expect(dr).toBeGreaterThan(db + 30);
+    expect(dg).toBeGreaterThan(db + 20);
     await screenshot(page, 'portal-invoices');
     expect(await axeScan(page)).toEqual([]);
 
@@ -59,12 +81,21 @@ describe('portal invoices in Chromium', () => {
     // "Pay": the hosted invoice page asks for the bank's verification; approved, the invoice is paid.
     await page.getByRole('link', { name: `Pay invoice ${inv.number}` }).click();
     await page.waitForURL((u) => u.pathname === new URL(inv.hosted_invoice_url).pathname);
+    await checkChallengeLayout(page, page.viewportSize()?.width ?? 1280);
+    // The same page on a 390 px phone: nothing wider than the screen, buttons wrap rather than stretch.
+    const phoneInvoice = await suite.openIn(await suite.newContext({ viewport: PHONE }));
+    await phoneInvoice.goto(inv.hosted_invoice_url);
+    await screenshot(phoneInvoice, 'hosted-invoice-3ds-phone');
+    await checkChallengeLayout(phoneInvoice, PHONE.width);
     await page.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Thank you: this invoice is paid.');
     expect((await api('GET', `/v1/invoices/${inv.id}`)).body).toMatchObject({ status: 'paid', amount_paid: 2900 });
     expect((await api('GET', `/v1/subscriptions/${subscription}`)).body.status).toBe('active');
     await page.goto(link);
     expect(await row.textContent()).toContain('Paid');
+    const [pr = 0, pg = 0, pb = 0] = await rgb(page, `tr[data-invoice="${inv.id}"] .badge`);
+    expect(pg).toBeGreaterThan(pr);
+    expect(pg).toBeGreaterThan(pb);
     expect(await page.getByRole('link', { name: `Pay invoice ${inv.number}` }).count()).toBe(0);
 
     // French, on a 390 px phone: the list fits without scrolling sideways.

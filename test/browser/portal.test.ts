@@ -116,6 +116,15 @@ describe('customer portal in Chromium', () => {
     expect(await page.getByText('Cancels at the end of the current period').isVisible()).toBe(true);
     expect(await page.getByRole('link', { name: 'Cancel subscription' }).count()).toBe(0);
     expect((await api('GET', `/v1/subscriptions/${subscription}`)).body).toMatchObject({ cancel_at_period_end: true, status: 'trialing' });
+    // Changed their mind: "Resume subscription" undoes it, and "Cancel subscription" is back.
+    await screenshot(page, 'portal-after-cancel');
+    await page.getByRole('button', { name: 'Resume subscription' }).click();
+    await expect.poll(() => notice(page)).toBe('Your subscription continues: it will renew as usual.');
+    expect((await api('GET', `/v1/subscriptions/${subscription}`)).body).toMatchObject({ cancel_at_period_end: false, status: 'trialing' });
+    expect(await page.getByText('Cancels at the end of the current period').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Resume subscription' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Cancel subscription' }).isVisible()).toBe(true);
+    expect(await axeScan(page)).toEqual([]);
   });
 
   it('after revoke_links the same link shows a clear 403 page', async () => {
