@@ -32,7 +32,7 @@ export function customerBillingRoutes(admin: Hono<AdminEnv>): void {
     // "Next charge" is the upcoming invoice's total, VAT included, as `GET /v1/invoices/upcoming` computes it.
     const next = new Map<string, { total: number; currency: string }>();
     for (const s of subs) {
-      if (s.status === 'canceled' || s.cancelAtPeriodEnd) continue;
+      if (s.status === 'canceled' || s.status === 'unpaid' || s.cancelAtPeriodEnd) continue;
       const up = await upcomingInvoice(c.var.deps, c.var.merchant, s.id).catch(() => undefined);
       if (up) next.set(s.id, { total: up.total, currency: up.currency });
     }
@@ -49,12 +49,14 @@ export function customerBillingRoutes(admin: Hono<AdminEnv>): void {
           <ul>
             {subs.map((s) => {
               const offer = byId.get(s.offerId);
+              // An unpaid subscription (dunning over) renews nothing until its invoice is paid: it has no upcoming invoice.
               const up = next.get(s.id);
               return (
                 <li key={s.id}>
                   <strong>{offer?.name ?? s.offerId}</strong> · {tr(c)(`sub_${s.status}`)}
                   {offer ? ` · ${money(offer.recurring.amount, offer.currency)}` : ''}
                   {up ? ` · ${t('next_charge')}: ${s.currentPeriodEnd.slice(0, 10)} (${money(up.total, up.currency)})` : ''}
+                  {s.status === 'unpaid' ? ` · ${t('payment_overdue')}` : ''}
                   {s.cancelAtPeriodEnd && s.status !== 'canceled' ? ` · ${t('ends')} ${s.currentPeriodEnd.slice(0, 10)}` : ''}
                   {s.status !== 'canceled' && (
                     <span class="actions">

@@ -151,7 +151,8 @@ export function invoiceRoutes(admin: Hono<AdminEnv>): void {
               <li key={p.id}>#{p.attempt} {day(p.createdAt)} {p.status} {p.declineCode ?? p.failureCode ?? ''}</li>
             ))}
           </ul>
-          {inv.status === 'open' && (
+          {/* An uncollectible invoice can still be paid late (dunning over); only an open one can be voided. */}
+          {(inv.status === 'open' || inv.status === 'uncollectible') && (
             <div class="actions">
               <form method="post" action={`${base}/pay`}>
                 <input type="hidden" name="_csrf" value={csrf} />
@@ -167,10 +168,12 @@ export function invoiceRoutes(admin: Hono<AdminEnv>): void {
                   <button type="submit">{t('retry')}</button>
                 </form>
               )}
-              <form method="post" action={`${base}/void`}>
-                <input type="hidden" name="_csrf" value={csrf} />
-                <button type="submit" class="danger">{t('void_action')}</button>
-              </form>
+              {inv.status === 'open' && (
+                <form method="post" action={`${base}/void`}>
+                  <input type="hidden" name="_csrf" value={csrf} />
+                  <button type="submit" class="danger">{t('void_action')}</button>
+                </form>
+              )}
             </div>
           )}
         </>

@@ -4,7 +4,7 @@ import { gatewayFor } from '../gateways/select.ts';
 import { newId } from '../lib/ids.ts';
 import { type Invoice, type InvoicePayment, invoiceRepository, paymentKey } from '../invoices/repository.ts';
 import type { BillingContext } from './issue.ts';
-import { endDunning, type Settled, settle } from './settle.ts';
+import { endDunning, PAYABLE, type Settled, settle } from './settle.ts';
 
 const LEASE_MS = 120_000;
 const GATEWAY_DOWN_RETRY_MS = 15 * 60_000;
@@ -51,8 +51,10 @@ export async function collect(ctx: BillingContext, invoiceId: string, opts: { no
   const now = ctx.clock();
   const at = now.toISOString();
   const due = opts.now ? '' : ' AND next_payment_attempt IS NOT NULL AND next_payment_attempt <= ?';
+  // A try asked for by someone may also collect an uncollectible invoice (a late payment); the schedule never does.
+  const status = opts.now ? `status IN ${PAYABLE}` : "status = 'open'";
   const lease = await db.run(
-    `UPDATE invoices SET lease_until = ? WHERE id = ? AND merchant_id = ? AND status = 'open' AND (lease_until IS NULL OR lease_until < ?)${due}`,
+    `UPDATE invoices SET lease_until = ? WHERE id = ? AND merchant_id = ? AND ${status} AND (lease_until IS NULL OR lease_until < ?)${due}`,
     [new Date(now.getTime() + LEASE_MS).toISOString(), invoiceId, ctx.merchant.id, at, ...(opts.now ? [] : [at])],
   );
   if (lease.changes === 0) return 'skipped';
@@ -110,7 +112,7 @@ export async function collect(ctx: BillingContext, invoiceId: string, opts: { no
   // a test clock advanced past it while this run's clock lagged) and settled an attempt, paid or
   // rescheduled, makes this write nothing, so the invoice is never charged twice or early.
   const unchanged = sql(
-    "EXISTS (SELECT 1 FROM invoices WHERE id = ? AND status = 'open' AND attempt_count = ? AND payment_status IS ? AND next_payment_attempt IS ?)",
+    `EXISTS (SELECT 1 FROM invoices WHERE id = ? AND ${status} AND attempt_count = ? AND payment_status IS ? AND next_payment_attempt IS ?)`,
     inv.id, inv.attemptCount, inv.paymentStatus, inv.nextPaymentAttempt,
   );
   try {

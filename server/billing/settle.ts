@@ -14,6 +14,8 @@ import { type BillingContext, linkVersionOf } from './issue.ts';
  * read their guard (the invoice still open, the subscription still in the old status) before the
  * UPDATEs below make it false, so a second recording of the same outcome writes nothing at all.
  */
+/** The statuses a payment can settle: open, and uncollectible (a late payment after dunning ended). */
+export const PAYABLE = "('open', 'uncollectible')";
 const UNKNOWN_RETRY_MS = 15 * 60_000;
 const PROCESSING_RECHECK_MS = 86_400_000;
 
@@ -56,12 +58,15 @@ function paidStatements(ctx: BillingContext, inv: Invoice, l: Loaded, at: string
   const noOtherFailing = inv.subscriptionId
     ? sql("NOT EXISTS (SELECT 1 FROM invoices WHERE subscription_id = ? AND id != ? AND status = 'open' AND first_failed_at IS NOT NULL)", inv.subscriptionId, inv.id)
     : undefined;
+  // An uncollectible invoice (dunning over) may still be paid, like Stripe's: the same guard, read
+  // and then made false by the UPDATE in this one batch, lets it be paid exactly once.
+  const payable = sql(`EXISTS (SELECT 1 FROM invoices WHERE id = ? AND status IN ${PAYABLE})`, inv.id);
   return [
-    billingEvent(ctx.merchant.id, 'invoice.paid', toJson(paid, l.url, now), at, invoiceExists(inv.id, 'open')),
-    ...subscriptionMove(ctx, l.sub, ['past_due', 'unpaid', 'incomplete'], 'active', at, noOtherFailing && sql(`${invoiceExists(inv.id, 'open').sql} AND ${noOtherFailing.sql}`, inv.id, 'open', ...noOtherFailing.params)),
+    billingEvent(ctx.merchant.id, 'invoice.paid', toJson(paid, l.url, now), at, payable),
+    ...subscriptionMove(ctx, l.sub, ['past_due', 'unpaid', 'incomplete'], 'active', at, noOtherFailing && sql(`${payable.sql} AND ${noOtherFailing.sql}`, ...payable.params, ...noOtherFailing.params)),
     sql(
       `UPDATE invoices SET status = 'paid', payment_status = ?, paid_out_of_band_method = ?, amount_paid = total, paid_at = ?, next_payment_attempt = NULL,
-         lease_until = NULL, updated_at = ? WHERE id = ? AND status = 'open'`,
+         lease_until = NULL, updated_at = ? WHERE id = ? AND status IN ${PAYABLE}`,
       paid.paymentStatus, how.method, at, at, inv.id,
     ),
   ];
@@ -139,6 +144,8 @@ export async function settle(ctx: BillingContext, inv: Invoice, paymentId: strin
       outcome = action ? 'action_required' : 'failed';
     }
   }
+  // A late try on an uncollectible invoice that did not pay leaves it as it was, only unleased.
+  if (outcome !== 'paid') statements.push(sql("UPDATE invoices SET lease_until = NULL WHERE id = ? AND status = 'uncollectible'", inv.id));
   await ctx.deps.db.batch(recorded && paymentId ? [...statements.map((st) => andGuard(st, unsettledPayment(paymentId))), recorded] : statements);
   return outcome;
 }
@@ -163,7 +170,7 @@ export async function endDunning(ctx: BillingContext, inv: Invoice): Promise<voi
   await ctx.deps.db.batch(endStatements(ctx, inv, l, (await billingSettings(ctx.deps.db, ctx.merchant)).dunningPolicy, now.toISOString(), now));
 }
 
-/** Bank transfer, check, cash: the merchant says it was paid. False when the invoice was not open any more. */
+/** Bank transfer, check, cash: the merchant says it was paid. False when the invoice was not open (or uncollectible) any more. */
 export async function payOutOfBand(ctx: BillingContext, inv: Invoice, method: OfflineMethod): Promise<boolean> {
   const now = ctx.clock();
   const at = now.toISOString();

@@ -16,7 +16,7 @@ export interface AttachmentSource {
 
 /**
  * THE ATTACHMENT HOOK: the files an email carries, built at each attempt and never stored. A
- * receipt carries its invoice's PDF, the very document `GET /v1/invoices/{id}/pdf` serves.
+ * receipt, and an invoice sent to be paid by hand, carry the invoice's PDF, the very document `GET /v1/invoices/{id}/pdf` serves.
  *
  * Rendered at send time rather than stored at finalization: a finalized invoice never changes and
  * the renderer is deterministic (fixed document dates, no clock), so every attempt attaches the
@@ -25,7 +25,7 @@ export interface AttachmentSource {
  */
 export async function attachmentsFor(deps: Pick<Deps, 'db'>, email: AttachmentSource): Promise<EmailAttachment[]> {
   const invoiceId = email.data.invoice;
-  if (email.kind !== 'receipt' || !invoiceId) return [];
+  if ((email.kind !== 'receipt' && email.kind !== 'invoice') || !invoiceId) return [];
   const merchant = await merchantRepository(deps.db).byId(email.merchantId);
   if (!merchant) return [];
   try {

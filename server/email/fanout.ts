@@ -18,6 +18,8 @@ const EVENT_KINDS: Record<string, EmailKind> = {
   'checkout_session.completed': 'subscription_confirmation',
   'subscription.created': 'subscription_confirmation',
   'invoice.paid': 'receipt',
+  // Only for invoices the customer pays by hand (collection_method send_invoice), see draftFor.
+  'invoice.finalized': 'invoice',
   'invoice.payment_failed': 'payment_failed',
   'invoice.payment_action_required': 'action_required',
   'subscription.trial_will_end': 'trial_ending',
@@ -94,6 +96,12 @@ async function draftFor(deps: Deps, merchant: Merchant, kind: EmailKind, event: 
   const number = str(data, 'number') ?? invoice;
   const hosted = str(data, 'hosted_invoice_url');
   const amountOf = (key: string) => formatMoney(num(data, key) ?? num(data, 'total') ?? 0, currency.toUpperCase(), locale === 'fr' ? 'fr-FR' : 'en-GB');
+  if (kind === 'invoice') {
+    // An automatic invoice is charged at once and gets its receipt; one paid by hand is sent, like Stripe's "send invoice".
+    const due = str(data, 'due_date');
+    if (str(data, 'collection_method') !== 'send_invoice' || str(data, 'status') !== 'open' || !hosted || !due || num(data, 'amount_due') === 0) return undefined;
+    return { ...base, sourceKey: `invoice:${invoice}`, vars: { number, amount: amountOf('amount_due'), date: formatDate(due, locale) }, link: hosted, data: { invoice } };
+  }
   if (kind === 'receipt') {
     return { ...base, sourceKey: `receipt:${invoice}`, vars: { number, amount: amountOf('amount_paid') }, link: hosted ?? (await portal()), data: { invoice } };
   }

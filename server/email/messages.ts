@@ -4,6 +4,7 @@ import type { Locale } from '../../hosted-pages/i18n.ts';
 export type EmailKind =
   | 'subscription_confirmation'
   | 'receipt'
+  | 'invoice'
   | 'payment_failed'
   | 'action_required'
   | 'trial_ending'
@@ -47,6 +48,12 @@ const en: Record<EmailKind, KindCopy> & { common: Common } = {
     subject: 'Receipt for invoice {number} from {merchant}',
     heading: 'Payment received',
     body: ['We received your payment of {amount} for invoice {number}.', 'Thank you!'],
+    button: 'View the invoice',
+  },
+  invoice: {
+    subject: 'Invoice {number} from {merchant}',
+    heading: 'Your invoice',
+    body: ['Invoice {number} for {amount} is due on {date}.', 'The invoice is attached as a PDF. Open it online to see how to pay.'],
     button: 'View the invoice',
   },
   payment_failed: {
@@ -106,6 +113,12 @@ const fr: typeof en = {
     subject: 'Reçu de la facture {number} de {merchant}',
     heading: 'Paiement reçu',
     body: ['Nous avons bien reçu votre paiement de {amount} pour la facture {number}.', 'Merci !'],
+    button: 'Voir la facture',
+  },
+  invoice: {
+    subject: 'Facture {number} de {merchant}',
+    heading: 'Votre facture',
+    body: ['La facture {number} de {amount} est à régler au plus tard le {date}.', 'La facture est jointe au format PDF. Ouvrez-la en ligne pour voir comment la régler.'],
     button: 'Voir la facture',
   },
   payment_failed: {

@@ -31,6 +31,8 @@ const en = {
   stripe_action_body: 'Confirm the payment with your bank: a verification window opens, then you come back here.',
   confirm_payment: 'Confirm the payment',
   action_unavailable: 'The payment service cannot be reached right now. Please try again in a few minutes.',
+  manual_title: 'How to pay',
+  manual_contact: 'Contact {contact} to pay this invoice by {date}.',
 };
 export type InvoiceKey = keyof typeof en;
 const fr: Record<InvoiceKey, string> = {
@@ -65,6 +67,8 @@ const fr: Record<InvoiceKey, string> = {
   stripe_action_body: 'Confirmez le paiement auprès de votre banque : une fenêtre de vérification s’ouvre, puis vous revenez ici.',
   confirm_payment: 'Confirmer le paiement',
   action_unavailable: 'Le service de paiement est injoignable pour le moment. Réessayez dans quelques minutes.',
+  manual_title: 'Comment régler',
+  manual_contact: 'Contactez {contact} pour régler cette facture au plus tard le {date}.',
 };
 export type InvoiceLocale = 'en' | 'fr';
 export const invoiceT = (locale: InvoiceLocale) => (key: InvoiceKey): string => (locale === 'fr' ? fr : en)[key];

@@ -137,10 +137,31 @@ async function page(c: C, l: Loaded, status: 200 | 404 = 200): Promise<Response>
               <button type="submit" class="primary">{t('pay')}</button>
             </form>
           ) : null}
+          {inv.status === 'open' && !auto ? <ManualPayment l={l} /> : null}
         </section>
       </main>
     ),
   });
+}
+
+/**
+ * An invoice paid by hand (collection_method send_invoice): who to contact and by when. The business
+ * profile holds no bank details, so the account's support address (else its name) is the way to pay.
+ */
+function ManualPayment({ l }: { l: Loaded }) {
+  const t = invoiceT(l.locale);
+  const support = l.merchant.brand.supportEmail;
+  const [before, after] = t('manual_contact').replace('{date}', l.invoice.dueDate ? date(l.locale, l.invoice.dueDate) : '').split('{contact}');
+  return (
+    <section aria-labelledby="manual-title">
+      <h2 id="manual-title">{t('manual_title')}</h2>
+      <p>
+        {before}
+        {support ? <a href={`mailto:${support}`}>{support}</a> : l.merchant.name}
+        {after}
+      </p>
+    </section>
+  );
 }
 
 async function csrfOk(c: C, invoiceId: string): Promise<boolean> {

@@ -64,7 +64,7 @@ export function invoiceRoutes(api: Api): void {
       method: 'post',
       path: '/v1/invoices/:id/pay',
       tag,
-      summary: 'Charge the saved payment method now, or record an offline payment (paid_out_of_band, method)',
+      summary: 'Charge the saved payment method now, or record an offline payment (paid_out_of_band, method); open and uncollectible invoices can be paid',
       body: payBody,
       response: invoiceOut,
     },

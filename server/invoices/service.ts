@@ -23,7 +23,6 @@ const notPayable: Record<string, [string, string]> = {
   draft: ['invoice_not_finalized', 'This invoice is a draft: it cannot be paid yet.'],
   paid: ['invoice_already_paid', 'This invoice is already paid.'],
   void: ['invoice_void', 'This invoice is void: it cannot be paid.'],
-  uncollectible: ['invoice_uncollectible', 'This invoice was marked uncollectible.'],
 };
 
 async function load(deps: Deps, merchant: Merchant, id: string): Promise<Invoice> {
@@ -34,7 +33,8 @@ async function load(deps: Deps, merchant: Merchant, id: string): Promise<Invoice
 
 /**
  * `POST /v1/invoices/{id}/pay`: charges the saved method now, or records an offline payment
- * (bank transfer, check, cash). Only an open invoice can be paid; anything else is refused as is.
+ * (bank transfer, check, cash). Open and uncollectible invoices can be paid (as with Stripe, a late
+ * payment after dunning ended); draft, paid and void ones are refused as is.
  */
 export async function payInvoice(deps: Deps, merchant: Merchant, id: string, offline: OfflineMethod | null): Promise<Invoice> {
   const inv = await load(deps, merchant, id);
@@ -42,7 +42,7 @@ export async function payInvoice(deps: Deps, merchant: Merchant, id: string, off
   if (reason) throw refused(reason[0], reason[1]);
   const ctx = await contextFor(deps, merchant);
   if (offline) {
-    if (!(await payOutOfBand(ctx, inv, offline))) throw refused('invoice_not_open', 'This invoice changed meanwhile and is no longer open.');
+    if (!(await payOutOfBand(ctx, inv, offline))) throw refused('invoice_not_open', 'This invoice changed meanwhile and can no longer be paid.');
   } else {
     const outcome = await collect(ctx, inv.id, { now: true });
     if (outcome === 'skipped') throw new ApiError(409, 'invalid_request_error', 'invoice_payment_in_progress', 'A payment of this invoice is in progress.', 'id');

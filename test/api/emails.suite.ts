@@ -111,6 +111,46 @@ export function emailsSuite(factory: HarnessFactory, hooks: EmailHooks): void {
       expect(detail).toContain(`${paid.body.number}.pdf (application/pdf,`);
     });
 
+    it('an invoice billed by hand is emailed to the customer: number, amount, due date, hosted link and PDF; in French for a French customer', async () => {
+      const api = client(h, m.secretKey);
+      const offerId = await offer(api, { reference: 'desk', name: 'Desk', recurring: { amount: 4500, interval: 'month' } });
+      const sent = async (email: string, language: 'en' | 'fr') => {
+        const customer = (await api('POST', '/v1/customers', { email, first_name: 'Max', language, payment_method: { type: 'bank_transfer' } })).body.id as string;
+        const sub = await api('POST', '/v1/subscriptions', { customer, offer: offerId, collection_method: 'send_invoice', days_until_due: 30 });
+        expect(sub.status, JSON.stringify(sub.body)).toBe(201);
+        const inv = (await api('GET', `/v1/invoices/${sub.body.latest_invoice}`)).body as { number: string; due_date: string; hosted_invoice_url: string; finalized_at: string };
+        // The due date is 30 days after finalization (an independent calendar, not the code's).
+        expect(inv.due_date.slice(0, 10)).toBe(new Date(Date.parse(inv.finalized_at) + 30 * 86_400_000).toISOString().slice(0, 10));
+        let ids: string[] = [];
+        let subjects: string[] = [];
+        for (let i = 0; i < 30 && !subjects.some((s) => s.includes(inv.number)); i++) {
+          await hooks.drain(h);
+          ids = await emailIds(`/admin/customers/${customer}`);
+          subjects = await Promise.all(ids.map(async (id) => decode(/<h1[^>]*>([^<]*)<\/h1>/.exec(await (await agent.send(`/admin/emails/${id}`)).text())?.[1] ?? '')));
+        }
+        const id = ids[subjects.findIndex((s) => s.includes(inv.number))] ?? '';
+        return { inv, id, detail: decode(await (await agent.send(`/admin/emails/${id}`)).text()) };
+      };
+
+      const en = await sent('desk-en@example.com', 'en');
+      expect(en.detail).toContain(`Invoice ${en.inv.number} from Merchant ${m.slug}`);
+      expect(en.detail).toContain('€45.00');
+      const [y, mo, d] = en.inv.due_date.slice(0, 10).split('-').map(Number) as [number, number, number];
+      const month = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][mo - 1];
+      expect(en.detail).toContain(`is due on ${d} ${month} ${y}`);
+      expect(en.detail).toContain(en.inv.hosted_invoice_url);
+      expect(en.detail).toContain(`${en.inv.number}.pdf (application/pdf,`);
+      // The link in the email opens the invoice, which says how to pay it by hand.
+      const hosted = await h.request(new URL(en.inv.hosted_invoice_url).pathname + new URL(en.inv.hosted_invoice_url).search);
+      expect(hosted.status).toBe(200);
+      expect(decode(await hosted.text())).toContain(`to pay this invoice by ${d} ${month} ${y}.`);
+
+      const fr = await sent('desk-fr@example.com', 'fr');
+      expect(fr.detail).toContain(`Facture ${fr.inv.number} de Merchant ${m.slug}`);
+      expect(fr.detail).toContain('45,00\u00a0€');
+      expect(fr.detail).toContain(`${fr.inv.number}.pdf (application/pdf,`);
+    });
+
     it('a checkout and a renewal through the billing engine: one confirmation and a receipt per paid invoice, on the customer page', async () => {
       const api = client(h, m.secretKey);
       const offerId = await offer(api, { reference: 'gold', name: 'Gold <plan>', recurring: { amount: 1200, interval: 'month' } });

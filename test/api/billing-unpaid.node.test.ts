@@ -1,0 +1,4 @@
+import { nodeHarness } from '../harness/node.ts';
+import { billingUnpaidSuite } from './billing-unpaid.suite.ts';
+
+billingUnpaidSuite(nodeHarness);
