@@ -12,7 +12,7 @@ header{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;justify-conte
 @media(min-width:800px){.grid{grid-template-columns:minmax(0,5fr) minmax(0,7fr)}}
 .summary-line{display:flex;gap:12px;align-items:center;cursor:pointer;font-weight:600}
 .summary-line::before{content:'▸'/'';color:var(--muted)}.summary[open]>.summary-line::before{content:'▾'/''}
-.summary-line>span:last-child{margin-left:auto;white-space:nowrap}
+.summary-line{flex-wrap:wrap;row-gap:2px}.summary-line>span:last-child{margin-left:auto;text-align:right}.summary-line strong{white-space:nowrap}
 .line-name{min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 details.summary[open]>.summary-line{margin-bottom:12px}
 @media(max-width:799.98px){details.summary{padding:12px 16px}.grid{gap:16px}}

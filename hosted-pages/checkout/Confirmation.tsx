@@ -8,6 +8,8 @@ export interface ConfirmationView {
   merchantName: string;
   /** When the subscription charges next (end of the trial or of the first period), ISO 8601; null if it does not renew. */
   nextChargeAt: string | null;
+  /** The next invoice's total, VAT included (as `GET /v1/invoices/upcoming` computes it); null when there is none. */
+  nextChargeAmount: number | null;
   /** Where "Continue" goes: the merchant's success URL; absent on Porte's own confirmation page. */
   continueUrl?: string;
   /** What the first invoice charged (VAT included); absent when there was none. */
@@ -38,10 +40,10 @@ export function Confirmation({ view, locale, t }: { view: ConfirmationView; loca
             <dt>{t('charged_today')}</dt>
             <dd>{money(view.chargedToday ?? dueToday(offer))}</dd>
           </div>
-          {view.nextChargeAt && (
+          {view.nextChargeAt && view.nextChargeAmount !== null && (
             <div>
               <dt>{t('next_charge')}</dt>
-              <dd>{t('next_charge_value', { amount: money(offer.recurring.amount), date: formatDate(view.nextChargeAt, locale) })}</dd>
+              <dd>{t('next_charge_value', { amount: money(view.nextChargeAmount), date: formatDate(view.nextChargeAt, locale) })}</dd>
             </div>
           )}
         </dl>

@@ -14,8 +14,12 @@ export function recurringLabel(offer: CheckoutView['offer'], locale: string, t: 
 export const dueToday = (offer: CheckoutView['offer']): number =>
   offer.amount_upfront + (offer.trial.days > 0 ? offer.trial.amount : offer.recurring.amount);
 
+const lineLabel = { setup: 'setup_fee', period: 'first_period', trial: 'trial_period' } as const;
+
 /**
- * The order summary. On a phone it would push the form below the fold, so it is a <details> whose
+ * The order summary. Its lines add up: with an inclusive offer they are the prices VAT included
+ * and the VAT row says what they hold ("incl. VAT"); with an exclusive one the VAT row is added.
+ * A VAT row of 0 says nothing unless it is a mention (reverse charge, outside the EU, franchise). On a phone it would push the form below the fold, so it is a <details> whose
  * one-line <summary> (the offer, what is due today) sits above the first field and opens on demand;
  * on a wide screen CSS shows its content and hides the line (styles.ts). No JavaScript either way.
  */
@@ -51,15 +55,15 @@ export function OfferSummary({ offer, due, locale, t }: { offer: CheckoutView['o
         </ul>
       )}
       <dl class="totals">
-        {offer.amount_upfront > 0 && (
-          <div>
-            <dt>{t('setup_fee')}</dt>
-            <dd>{money(offer.amount_upfront)}</dd>
+        {due.lines.map((l) => (
+          <div key={l.kind} class="line">
+            <dt>{t(lineLabel[l.kind])}</dt>
+            <dd>{money(l.amount)}</dd>
           </div>
-        )}
-        {vat && (
+        ))}
+        {vat && (vat.amount > 0 || vat.mention !== null) && (
           <div class="vat">
-            <dt>{vat.mention === 'franchise' ? t('vat_franchise') : vat.mention === 'reverse_charge' ? t('vat_reverse_charge') : vat.mention === 'outside_eu' ? t('vat_outside_eu') : t('vat_line', { rate: (vat.rate ?? 0).toLocaleString(locale) })}</dt>
+            <dt>{vat.mention === 'franchise' ? t('vat_franchise') : vat.mention === 'reverse_charge' ? t('vat_reverse_charge') : vat.mention === 'outside_eu' ? t('vat_outside_eu') : t(vat.inclusive ? 'vat_included_line' : 'vat_line', { rate: (vat.rate ?? 0).toLocaleString(locale) })}</dt>
             {vat.mention !== 'franchise' && <dd>{money(vat.amount)}</dd>}
           </div>
         )}

@@ -29,5 +29,11 @@ export interface CheckoutView {
  */
 export interface DueToday {
   total: number;
+  /**
+   * The first invoice's lines as the summary lists them, at the price as the offer states it
+   * (VAT included for an inclusive offer, excluded otherwise), so that they add up: to the total
+   * with an inclusive offer, to the total less the VAT line with an exclusive one.
+   */
+  lines: { kind: 'setup' | 'period' | 'trial'; amount: number }[];
   vat: { rate: number | null; amount: number; inclusive: boolean; mention: 'reverse_charge' | 'outside_eu' | 'franchise' | null } | null;
 }

@@ -49,6 +49,8 @@ const en = {
   done: 'Done.',
   refused: 'Refused:',
   ends: 'ends',
+  subtotal_excl_vat: 'Subtotal (excl. VAT)',
+  vat_at: 'VAT {rate} %',
 };
 export type BillingKey = keyof typeof en;
 const fr: Record<BillingKey, string> = {
@@ -101,6 +103,8 @@ const fr: Record<BillingKey, string> = {
   done: 'C’est fait.',
   refused: 'Refusé :',
   ends: 'fin',
+  subtotal_excl_vat: 'Total HT',
+  vat_at: 'TVA {rate} %',
 };
 export const billingT = (locale: 'en' | 'fr') => (key: BillingKey): string => (locale === 'fr' ? fr : en)[key];
 export const isBillingKey = (key: string): key is BillingKey => key in en;

@@ -3,6 +3,7 @@ import { formatMoney } from '../../hosted-pages/format.ts';
 import { clockFor } from '../billing/clock.ts';
 import { customerRepository } from '../customers/repository.ts';
 import { invoiceRepository } from '../invoices/repository.ts';
+import { upcomingInvoice } from '../invoices/service.ts';
 import { offerRepository } from '../offers/repository.ts';
 import { cancelSubscription, createSubscription, resumeSubscription } from '../subscriptions/service.ts';
 import { subscriptionRepository } from '../subscriptions/repository.ts';
@@ -28,6 +29,13 @@ export function customerBillingRoutes(admin: Hono<AdminEnv>): void {
     const offers = await offerRepository(db).list(merchantId, { limit: 100 });
     const byId = new Map(offers.map((o) => [o.id, o]));
     const invoices = await invoiceRepository(db).list(merchantId, { limit: 100, customerId: customer.id });
+    // "Next charge" is the upcoming invoice's total, VAT included, as `GET /v1/invoices/upcoming` computes it.
+    const next = new Map<string, { total: number; currency: string }>();
+    for (const s of subs) {
+      if (s.status === 'canceled' || s.status === 'unpaid' || s.cancelAtPeriodEnd) continue;
+      const up = await upcomingInvoice(c.var.deps, c.var.merchant, s.id).catch(() => undefined);
+      if (up) next.set(s.id, { total: up.total, currency: up.currency });
+    }
     const now = (await clockFor(c.var.deps, c.var.merchant))().toISOString();
     const csrf = c.var.session.csrfToken;
     const money = (amount: number, currency: string) => formatMoney(amount, currency, c.var.locale);
@@ -41,13 +49,13 @@ export function customerBillingRoutes(admin: Hono<AdminEnv>): void {
           <ul>
             {subs.map((s) => {
               const offer = byId.get(s.offerId);
-              // An unpaid subscription (dunning over) renews nothing until its invoice is paid: no past "next charge".
-              const renews = s.status !== 'canceled' && s.status !== 'unpaid' && !s.cancelAtPeriodEnd;
+              // An unpaid subscription (dunning over) renews nothing until its invoice is paid: it has no upcoming invoice.
+              const up = next.get(s.id);
               return (
                 <li key={s.id}>
                   <strong>{offer?.name ?? s.offerId}</strong> · {tr(c)(`sub_${s.status}`)}
                   {offer ? ` · ${money(offer.recurring.amount, offer.currency)}` : ''}
-                  {renews && offer ? ` · ${t('next_charge')}: ${s.currentPeriodEnd.slice(0, 10)} (${money(offer.recurring.amount, offer.currency)})` : ''}
+                  {up ? ` · ${t('next_charge')}: ${s.currentPeriodEnd.slice(0, 10)} (${money(up.total, up.currency)})` : ''}
                   {s.status === 'unpaid' ? ` · ${t('payment_overdue')}` : ''}
                   {s.cancelAtPeriodEnd && s.status !== 'canceled' ? ` · ${t('ends')} ${s.currentPeriodEnd.slice(0, 10)}` : ''}
                   {s.status !== 'canceled' && (

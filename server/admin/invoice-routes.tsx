@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { vatByRate } from '../billing/totals.ts';
 import { formatMoney } from '../../hosted-pages/format.ts';
 import { clockFor } from '../billing/clock.ts';
 import { advanceTestClock } from '../billing/test-clock.ts';
@@ -117,6 +118,8 @@ export function invoiceRoutes(admin: Hono<AdminEnv>): void {
     const now = (await clockFor(c.var.deps, c.var.merchant))();
     const json = await invoiceJson(c.var.deps.db, c.var.deps.config.publicUrl, inv, now);
     const payments = await repo.payments(inv.id);
+    // Lines are excluding VAT: the subtotal and each rate's VAT rows add up to the total beside them.
+    const vat = vatByRate(inv.lines);
     const csrf = c.var.session.csrfToken;
     const base = `/admin/invoices/${inv.id}`;
     return page(c, {
@@ -135,6 +138,17 @@ export function invoiceRoutes(admin: Hono<AdminEnv>): void {
               <li key={l.description}>{l.description} {l.periodStart ? `(${day(l.periodStart)} → ${day(l.periodEnd)})` : ''}: {formatMoney(l.amount, inv.currency, c.var.locale)}</li>
             ))}
           </ul>
+          {vat.length > 0 && (
+            <ul class="totals">
+              <li>{t('subtotal_excl_vat')}: {formatMoney(inv.subtotal, inv.currency, c.var.locale)}</li>
+              {vat.map((r) => (
+                <li key={r.rate}>{t('vat_at').replace('{rate}', r.rate.toLocaleString(c.var.locale))}: {formatMoney(r.tax, inv.currency, c.var.locale)}</li>
+              ))}
+              <li>
+                <strong>{t('total')}: {formatMoney(inv.total, inv.currency, c.var.locale)}</strong>
+              </li>
+            </ul>
+          )}
           <p>{t('due')}: {day(inv.dueDate)} · {t('next_attempt')}: {day(inv.nextPaymentAttempt)}</p>
           <p class="buttons">
             {inv.number && <a class="button secondary" href={`${base}/pdf`}>{tr(c)('invoice_pdf_label', { number: inv.number })}</a>}

@@ -136,3 +136,19 @@ export const pricedOffer = (o: { name: string; currency: string; amountUpfront: 
   trialAmount: o.trial.amount,
   taxBehavior: o.taxBehavior,
 });
+
+/**
+ * The VAT rows an invoice shows under its lines: per rate, its base (excluding tax) and its VAT,
+ * rates in ascending order. Lines without VAT (`taxRate: null`: franchise, no VAT set-up) give none.
+ */
+export function vatByRate(lines: readonly InvoiceLine[]): { rate: number; base: number; tax: number }[] {
+  const byRate = new Map<number, { rate: number; base: number; tax: number }>();
+  for (const l of lines) {
+    if (l.taxRate === null) continue;
+    const row = byRate.get(l.taxRate) ?? { rate: l.taxRate, base: 0, tax: 0 };
+    row.base += l.amount;
+    row.tax += l.taxAmount;
+    byRate.set(l.taxRate, row);
+  }
+  return [...byRate.values()].sort((a, b) => a.rate - b.rate);
+}

@@ -49,9 +49,13 @@ export const dueToday = (offer: CheckoutOffer, tax: SaleTax | null): number => d
 /** "Due today" as the checkout summary shows it: the total and its VAT line. */
 export function dueTodayView(offer: CheckoutOffer, tax: SaleTax | null): DueToday {
   const inv = firstInvoice(offer, { id: '', merchantId: '', customerId: '', subscriptionId: '' }, { start: '', end: '' }, tax, '');
-  if (!tax) return { total: inv.total, vat: null };
+  const inclusive = offer.tax_behavior === 'inclusive';
+  // offerLines' order: the setup fee first (when there is one), then the period or the trial's price.
+  const rest: 'trial' | 'period' = chargeOf(offer) === 'trial' ? 'trial' : 'period';
+  const lines: DueToday['lines'] = inv.lines.map((l, i) => ({ kind: i === 0 && offer.amount_upfront > 0 ? ('setup' as const) : rest, amount: inclusive ? l.amount + l.taxAmount : l.amount }));
+  if (!tax) return { total: inv.total, lines, vat: null };
   const mention = tax.mention === 'franchise' || tax.mention === 'reverse_charge' || tax.mention === 'outside_eu' ? tax.mention : null;
-  return { total: inv.total, vat: { rate: mention === 'franchise' ? null : bpToPercent(tax.rateBp), amount: inv.tax, inclusive: offer.tax_behavior === 'inclusive', mention } };
+  return { total: inv.total, lines, vat: { rate: mention === 'franchise' ? null : bpToPercent(tax.rateBp), amount: inv.tax, inclusive, mention } };
 }
 
 /** A charge the gateway accepted: paid now (card, test gateway) or settling for days (SEPA). */

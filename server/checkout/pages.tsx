@@ -19,6 +19,7 @@ import { successRedirect } from './complete.ts';
 import { dueTodayView } from './first-payment.ts';
 import { saleTax } from '../billing/tax.ts';
 import { invoiceRepository } from '../invoices/repository.ts';
+import { upcomingInvoice } from '../invoices/service.ts';
 import { loadOffer } from './offer.ts';
 import { localizeOffer } from '../offers/schema.ts';
 import { renderPage } from './render.ts';
@@ -180,12 +181,15 @@ export async function confirmation(c: C, l: Loaded): Promise<Response> {
   const embed = c.req.query('embed') === '1';
   const subscription = l.session.subscriptionId ? await subscriptionRepository(c.var.deps.db).byId(l.merchant.id, l.session.subscriptionId) : undefined;
   const renews = subscription && subscription.status !== 'canceled' && !subscription.cancelAtPeriodEnd;
+  // The next charge is the upcoming invoice's total (VAT included), the one computation the API uses.
+  const next = renews ? await upcomingInvoice(c.var.deps, l.merchant, subscription.id).catch(() => undefined) : undefined;
   const first = subscription?.latestInvoice ? await invoiceRepository(c.var.deps.db).byId(l.merchant.id, subscription.latestInvoice) : undefined;
   const view = {
     offer: l.offer,
     merchantName: l.merchant.name,
     ...(first && first.billingReason === 'subscription_create' ? { chargedToday: first.total } : {}),
     nextChargeAt: renews ? subscription.currentPeriodEnd : null,
+    nextChargeAmount: next ? next.total : null,
     continueUrl: embed ? successRedirect(l.session) : undefined,
   };
   return renderPage(c, {

@@ -3,6 +3,7 @@ import { badgeClass } from '../../hosted-pages/badge.ts';
 import { answerChargeAction, awaitingAction } from '../billing/action.ts';
 import { confirmStripeAction, stripeAction } from '../billing/stripe-action.ts';
 import { collect } from '../billing/collect.ts';
+import { vatByRate } from '../billing/totals.ts';
 import { contextFor } from '../billing/run.ts';
 import { renderPage } from '../checkout/render.ts';
 import { customerRepository } from '../customers/repository.ts';
@@ -53,6 +54,8 @@ async function page(c: C, l: Loaded, status: 200 | 404 = 200): Promise<Response>
   // With Stripe, Stripe.js completes the bank's challenge: loaded (and allowed by the CSP) only then.
   const stripe = action && l.merchant.gateway === 'stripe' ? await stripeAction(ctx, inv.id) : undefined;
   const auto = inv.collectionMethod === 'charge_automatically';
+  // Lines are excluding VAT: the subtotal and each rate's VAT are shown so that they add up to the total.
+  const vat = vatByRate(inv.lines);
   return renderPage(c, {
     locale: l.locale,
     title: `${t('title')} ${inv.number ?? ''}`,
@@ -90,6 +93,16 @@ async function page(c: C, l: Loaded, status: 200 | 404 = 200): Promise<Response>
               ))}
             </tbody>
           </table>
+          {vat.length > 0 ? (
+            <>
+              <p>{t('subtotal')}: {money(l.locale, inv.subtotal, inv.currency)}</p>
+              {vat.map((r) => (
+                <p key={r.rate}>
+                  {t('vat_at').replace('{rate}', r.rate.toLocaleString(l.locale))}: {money(l.locale, r.tax, inv.currency)}
+                </p>
+              ))}
+            </>
+          ) : null}
           <p>
             {t('total')}: <strong>{money(l.locale, inv.total, inv.currency)}</strong>
           </p>

@@ -78,4 +78,19 @@ describe('VAT at the hosted checkout in Chromium', () => {
     await page.getByLabel('Société').fill('Client SARL');
     await expect.poll(() => page.getByLabel('Numéro de TVA').isVisible()).toBe(true);
   });
+
+  it('on a 390 px phone in French, the summary line « À payer aujourd’hui » wraps instead of widening the page', async () => {
+    // 290,00 € TTC a year plus 49,00 € of setup: 339,00 € due today, the longest French summary line.
+    const offer = await api('POST', '/v1/offers', { reference: 'vat-business', name: 'Business', currency: 'EUR', amount_upfront: 4900, recurring: { amount: 29000, interval: 'year' }, tax_behavior: 'inclusive' });
+    expect(offer.status).toBe(201);
+    const res = await api('POST', '/v1/checkout_sessions', { offer: 'vat-business', success_url: `${suite.site.url}/thanks`, cancel_url: `${suite.site.url}/pricing`, locale: 'fr' });
+    expect(res.status).toBe(201);
+    const page = await suite.openIn(await suite.newContext({ locale: 'fr-FR', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }));
+    await page.goto(res.body.url);
+    const line = page.locator('.summary-line');
+    await expect.poll(() => line.isVisible()).toBe(true);
+    expect(await line.textContent()).toContain(eur(33900, 'fr'));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'checkout-vat-phone-fr');
+  });
 });

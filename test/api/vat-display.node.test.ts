@@ -1,0 +1,4 @@
+import { nodeHarness } from '../harness/node.ts';
+import { vatDisplaySuite } from './vat-display.suite.ts';
+
+vatDisplaySuite(nodeHarness);
