@@ -42,7 +42,7 @@ export async function run(): Promise<Row[]> {
     // A secret key for the bench merchant, stored as Porte stores them (SHA-256 of the token).
     const token = `porte_sk_test_${randomBytes(16).toString('hex')}`;
     const db = new Database(file);
-    // Porte's schema: the search index filled by the search loop (migration 0016).
+    // Porte's schema: the search index filled by the search loop (migration 0017).
     applyDeferred(db);
     db.prepare("INSERT INTO api_keys (id, merchant_id, kind, token, token_hash, hint, created_at) VALUES (?, ?, 'secret', NULL, ?, 'bench', ?)").run(
       `key_bench${randomBytes(6).toString('hex')}`, MERCHANT_ID, createHash('sha256').update(token).digest('hex'), new Date().toISOString(),

@@ -210,7 +210,7 @@ const server = createServer((req, res) => {
   });
 });
 
-// Porte's search loop (server/customers/search-index.ts; migration 0016): the customers written
+// Porte's search loop (server/customers/search-index.ts; migration 0017): the customers written
 // since the last tick are indexed in chunks of 500, every second, as the Node entry's loop does.
 const pendingSearch = db.prepare('SELECT 1 AS pending FROM customers WHERE seq > (SELECT indexed_seq FROM search_index_state WHERE id = 1) LIMIT 1');
 const indexRows = db.prepare(

@@ -2,7 +2,7 @@ import type { Database } from '../db/port.ts';
 import { sql } from '../db/port.ts';
 
 /**
- * The customer search index (FTS5, migrations 0009 and 0016) is filled after the write, not inside
+ * The customer search index (FTS5, migrations 0016 and 0017) is filled after the write, not inside
  * it: a creation's own transaction stays small, and a chunk of rows indexed in one transaction
  * writes one FTS5 segment instead of one per customer. Every customer with seq above
  * `search_index_state.indexed_seq` is waiting; updates and deletes of rows already indexed keep
