@@ -15,7 +15,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildServer, freePort, loadFor, log, repoRoot, type Row, type ServerProcess, startServer, stopAll, tempDir, tsxBin } from './harness.ts';
 import { MERCHANT_ID } from './search-db.ts';
-import { APP_VARIANT, cacheDir } from './search-index-db.ts';
+import { APP_VARIANT, applyDeferred, cacheDir, sourceOf } from './search-index-db.ts';
 
 export const name = 'api-memory';
 
@@ -42,10 +42,12 @@ export async function run(): Promise<Row[]> {
   const servers: ServerProcess[] = [];
   try {
     const file = join(dir.path, 'porte.sqlite');
-    copyFileSync(join(cacheDir(ROWS), `${APP_VARIANT}.sqlite`), file);
+    copyFileSync(join(cacheDir(ROWS), `${sourceOf(APP_VARIANT)}.sqlite`), file);
     // A secret key for the bench merchant, stored as Porte stores them (SHA-256 of the token).
     const token = `porte_sk_test_${randomBytes(16).toString('hex')}`;
     const db = new Database(file);
+    // Porte's schema: the search index filled by the search loop (migration 0017).
+    applyDeferred(db);
     db.prepare("INSERT INTO api_keys (id, merchant_id, kind, token, token_hash, hint, created_at) VALUES (?, ?, 'secret', NULL, ?, 'bench', ?)").run(
       `key_bench${randomBytes(6).toString('hex')}`, MERCHANT_ID, createHash('sha256').update(token).digest('hex'), new Date().toISOString(),
     );

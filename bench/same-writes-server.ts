@@ -1,12 +1,13 @@
 /**
  * The second baseline: bare node:http + better-sqlite3 doing exactly the SQL writes Porte does,
- * on a database migrated by Porte (so its FTS5 triggers, indexes and CHECKs all run), in one
- * transaction. No framework, auth, validation, CSRF, grey list or gateway: Porte's ratio to it is
- * the cost of the framework and the checks; its ratio to the bare single insert
- * (baseline-server.ts) is the cost of the features.
+ * on a database migrated by Porte (so its triggers, indexes and CHECKs all run), in one
+ * transaction, and Porte's search loop beside them (the FTS5 rows, every second). No framework,
+ * auth, validation, CSRF, grey list or gateway: Porte's ratio to it is the cost of the framework
+ * and the checks; its ratio to the bare single insert (baseline-server.ts) is the cost of the
+ * features.
  *
- * - `POST /v1/customers` (server/customers/service.ts `create`): the customer row (+ FTS rows by
- *   trigger), the `customer.created` activity row and outbox event → 201 with the customer JSON.
+ * - `POST /v1/customers` (server/customers/service.ts `create`): the customer row, the
+ *   `customer.created` activity row and outbox event → 201 with the customer JSON.
  * - `POST /checkout/<id>` (server/checkout/complete.ts `finalizeCheckout`, new customer, no first
  *   payment): reads the session (merchant, offer, URLs), then customer + activity + event, the
  *   payment-method UPDATE, the gateway ref upsert, the subscription, the session completed, two
@@ -208,6 +209,29 @@ const server = createServer((req, res) => {
     }
   });
 });
+
+// Porte's search loop (server/customers/search-index.ts; migration 0017): the customers written
+// since the last tick are indexed in chunks of 500, every second, as the Node entry's loop does.
+const pendingSearch = db.prepare('SELECT 1 AS pending FROM customers WHERE seq > (SELECT indexed_seq FROM search_index_state WHERE id = 1) LIMIT 1');
+const indexRows = db.prepare(
+  `INSERT INTO customers_fts (rowid, email, first_name, last_name, company, reference)
+   SELECT seq, email, first_name, last_name, company, reference FROM customers
+   WHERE seq > (SELECT indexed_seq FROM search_index_state WHERE id = 1) ORDER BY seq LIMIT ?`,
+);
+const moveWatermark = db.prepare(
+  `UPDATE search_index_state SET indexed_seq = COALESCE(
+     (SELECT MAX(seq) FROM (SELECT seq FROM customers WHERE seq > search_index_state.indexed_seq ORDER BY seq LIMIT ?)),
+     indexed_seq)
+   WHERE id = 1`,
+);
+const indexChunk = db.transaction(() => {
+  const { changes } = indexRows.run(500);
+  moveWatermark.run(500);
+  return changes;
+});
+setInterval(() => {
+  for (let i = 0; i < 20 && pendingSearch.get(); i++) if (indexChunk() === 0) break;
+}, 1000).unref();
 
 server.listen(port, '127.0.0.1', () => console.log(`same-writes listening on ${port}`));
 

@@ -65,9 +65,9 @@ export async function run(): Promise<Row[]> {
   const dir = tempDir(name);
   try {
     const file = join(dir.path, 'search.sqlite');
-    log(`building ${ROWS.toLocaleString('en-US')} customers (BENCH_SEARCH_ROWS) with the FTS5 triggers…`);
-    const { buildMs } = await child<{ buildMs: number }>(['build', file, String(ROWS)]);
-    log(`built in ${(buildMs / 1000).toFixed(1)} s (${Math.round(ROWS / (buildMs / 1000)).toLocaleString('en-US')} rows/s)`);
+    log(`building ${ROWS.toLocaleString('en-US')} customers (BENCH_SEARCH_ROWS), then the search loop's indexing…`);
+    const { buildMs, indexMs } = await child<{ buildMs: number; indexMs: number }>(['build', file, String(ROWS)]);
+    log(`rows in ${(buildMs / 1000).toFixed(1)} s (${Math.round(ROWS / (buildMs / 1000)).toLocaleString('en-US')} rows/s), indexed in ${(indexMs / 1000).toFixed(1)} s (${Math.round(ROWS / (indexMs / 1000)).toLocaleString('en-US')} rows/s, chunks of 500)`);
     const q = await child<QueryReport>(['query', file, String(BASELINE_EVERY), String(BASELINE_BUDGET_MS)]);
     for (const [kind, k] of Object.entries(q.byKind)) {
       log(`${kind.padEnd(13)} p50 ${k.p50.toFixed(2)} ms  p95 ${k.p95.toFixed(2)} ms  max ${k.max.toFixed(1)} ms  (${k.meanHits.toFixed(1)} rows on average)`);
@@ -76,10 +76,11 @@ export async function run(): Promise<Row[]> {
     log(`LIKE baseline ran ${q.naiveQueries} of ${q.queries} queries (every ${BASELINE_EVERY}th, ≤ ${BASELINE_BUDGET_MS / 1000} s); on those, Porte p50 ${q.sampleP50.toFixed(2)} ms, p95 ${q.sampleP95.toFixed(2)} ms`);
     log(`queries without a result: Porte ${q.zeroHits}/${q.queries}, LIKE ${q.naiveZeroHits}/${q.naiveQueries}`);
     return [
-      { metric: `build ${ROWS.toLocaleString('en-US')} customers (FTS triggers)`, unit: 's', value: buildMs / 1000, decimals: 1 },
+      { metric: `build ${ROWS.toLocaleString('en-US')} customers (rows)`, unit: 's', value: buildMs / 1000, decimals: 1 },
+      { metric: `index them as the search loop does (chunks of 500)`, unit: 's', value: indexMs / 1000, decimals: 1 },
       // Baseline columns: the LIKE scan on its sample of the same queries (see the log for Porte on that sample).
       { metric: `search p50 (${q.queries} queries; base: LIKE, ${q.naiveQueries})`, unit: 'ms', value: q.p50, baseline: q.naiveP50, decimals: 2 },
-      { metric: `search p95 (${q.queries} queries; base: LIKE, ${q.naiveQueries})`, unit: 'ms', value: q.p95, baseline: q.naiveP95, target: { on: 'value', atMost: 20 }, decimals: 2 },
+      { metric: `search p95 (${q.queries} queries; base: LIKE, ${q.naiveQueries})`, unit: 'ms', value: q.p95, baseline: q.naiveP95, target: { on: 'value', atMost: 5 }, decimals: 2 },
       { metric: 'list page, newest first (no query) p50', unit: 'ms', value: q.pageP50, decimals: 2 },
       { metric: 'list page, newest first (no query) p95', unit: 'ms', value: q.pageP95, decimals: 2 },
       // Baseline: the same child right after opening the database, before any query.

@@ -6,6 +6,7 @@ import { conflict, notFound } from '../http/errors.ts';
 import { newId, randomToken } from '../lib/ids.ts';
 import { type Customer, customerRepository, liveSubscriptionGuard, toJson } from './repository.ts';
 import type { CustomerCreate, CustomerUpdate } from './schema.ts';
+import { catchUpSearchIndex } from './search-index.ts';
 
 type Writable = Omit<CustomerCreate, 'reference'>;
 
@@ -216,7 +217,13 @@ export function customerService(db: Database, clock: () => Date) {
     }
   }
 
-  return { get: mustGet, list: repo.list, byReference: repo.byReference, prepareCreate, create, update, remove, anonymize, revokeLinks, upsertByReference };
+  /** A search first indexes the customers written since the search loop last ran (search-index.ts). */
+  async function list(merchantId: string, opts: Parameters<typeof repo.list>[1]): Promise<Customer[]> {
+    if (opts.query) await catchUpSearchIndex(db);
+    return repo.list(merchantId, opts);
+  }
+
+  return { get: mustGet, list, byReference: repo.byReference, prepareCreate, create, update, remove, anonymize, revokeLinks, upsertByReference };
 }
 
 export type CustomerService = ReturnType<typeof customerService>;

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { runBilling } from '../billing/run.ts';
 import { purgeExpired } from '../checkout/purge.ts';
 import { createApp } from '../app.ts';
+import { catchUpSearchIndex } from '../customers/search-index.ts';
 import { betterSqliteDatabase, openSqlite } from '../db/better-sqlite3.ts';
 import { type Deps, jsonLogger, systemClock } from '../deps.ts';
 import { drainEmails } from '../email/outbox.ts';
@@ -125,6 +126,8 @@ export function startLoops(deps: Deps, intervals: NodeSettings['intervals']): { 
     delivering ??= Promise.all([
       deliverDue(deps.db, deps.clock, deliveryOptions(deps)).catch(logError('webhook delivery failed')),
       drainEmails(deps).catch(logError('email delivery failed')),
+      // Bounded per tick (10,000 rows); a search catches up the rest itself.
+      catchUpSearchIndex(deps.db, { maxChunks: 20 }).catch(logError('search indexing failed')),
     ]).finally(() => {
       delivering = null;
     });

@@ -10,6 +10,7 @@ import { seedSteps } from '../seed-steps.ts';
 import { drainEmails } from '../email/outbox.ts';
 import { workerSmtpTransport } from '../email/worker-smtp.ts';
 import { purgeExpired } from '../checkout/purge.ts';
+import { catchUpSearchIndex } from '../customers/search-index.ts';
 import { deliverDue, deliveryOptions } from '../webhooks/delivery.ts';
 import { runBilling } from '../billing/run.ts';
 
@@ -81,8 +82,9 @@ export default {
   /**
    * Cron trigger (wrangler.toml): the billing run (a bounded number of chunks: what is left is found
    * by the next trigger), then the webhook and email outboxes, with the same code as the Node loops;
-   * beside them, the purge of long-expired checkout sessions. Emails come after billing so that the
-   * run's events (receipts, failures) are mailed in the same trigger.
+   * beside them, the purge of long-expired checkout sessions and the search index's catch-up.
+   * Emails come after billing so that the run's events (receipts, failures) are mailed in the same
+   * trigger.
    */
   async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
     const { deps } = setup(env, env.PORTE_PUBLIC_URL ?? 'http://localhost:8787');
@@ -90,5 +92,6 @@ export default {
     ctx.waitUntil(billed.then(() => deliverDue(deps.db, deps.clock, deliveryOptions(deps))));
     ctx.waitUntil(billed.then(() => drainEmails(deps)));
     ctx.waitUntil(purgeExpired(deps.db, deps.clock));
+    ctx.waitUntil(catchUpSearchIndex(deps.db, { maxChunks: 20 }));
   },
 };

@@ -235,6 +235,49 @@ export function customersSuite(factory: HarnessFactory): void {
         expect((await fresh('DELETE', `/v1/customers/${marie.id}`)).status).toBe(200);
         expect(await search(fresh, 'curie')).toEqual([]);
       });
+
+      // The index is filled after the write (by the search loop, or by the search itself): what a
+      // merchant changes in between must still be searched by its new words only.
+      test('a customer changed or deleted right after its creation is found by its new words only', async () => {
+        const { api: fresh } = await freshMerchant();
+        const tag = unique().toLowerCase();
+        const kept = await fresh('POST', '/v1/customers', { email: `old${tag}@example.com`, last_name: `Keptname${tag}` });
+        const gone = await fresh('POST', '/v1/customers', { email: `gone${tag}@example.com`, company: `Vanished${tag}` });
+        expect((await fresh('PATCH', `/v1/customers/${kept.body.id}`, { email: `new${tag}@example.com` })).status).toBe(200);
+        expect((await fresh('DELETE', `/v1/customers/${gone.body.id}`)).status).toBe(200);
+        // On Workers the cron's catch-up may index them before the search does: both orders must hold.
+        if (h.scheduled) await h.scheduled();
+        expect(await search(fresh, `old${tag}`)).toEqual([]);
+        expect(await search(fresh, `new${tag}`)).toEqual([kept.body.id]);
+        expect(await search(fresh, `keptname${tag}`)).toEqual([kept.body.id]);
+        expect(await search(fresh, `vanished${tag}`)).toEqual([]);
+        expect(await search(fresh, `gone${tag}`)).toEqual([]);
+        // Changed again once indexed: the index follows.
+        await fresh('PATCH', `/v1/customers/${kept.body.id}`, { last_name: `Renamed${tag}` });
+        expect(await search(fresh, `keptname${tag}`)).toEqual([]);
+        expect(await search(fresh, `renamed${tag}`)).toEqual([kept.body.id]);
+      });
+
+      test('a backlog larger than one indexing chunk (an import) is searchable at once, oldest and newest', async () => {
+        const run = h.sql;
+        if (!run) throw new Error('this harness cannot write rows directly');
+        const { merchant: m, api: fresh } = await freshMerchant();
+        const tag = unique().toLowerCase();
+        const now = new Date().toISOString();
+        // 1,234 customers written straight to the table, as a bulk import would, none indexed yet.
+        await run(
+          `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1234)
+           INSERT INTO customers (id, merchant_id, reference, email, last_name, created_at, updated_at)
+           SELECT 'cus_bulk' || ? || i, ?, 'BULK-' || ? || '-' || i, 'bulk' || i || '.' || ? || '@example.com', 'Imported' || ?, ?, ? FROM n`,
+          [tag, m.id, tag, tag, tag, now, now],
+        );
+        expect(await search(fresh, `bulk1.${tag}@example.com`)).toEqual([`cus_bulk${tag}1`]);
+        expect(await search(fresh, `bulk1234.${tag}`)).toEqual([`cus_bulk${tag}1234`]);
+        const all = await fresh('GET', `/v1/customers?limit=100&query=imported${tag}`);
+        expect(ids(all)).toHaveLength(100);
+        expect(ids(all)[0]).toBe(`cus_bulk${tag}1234`);
+        expect(all.body.has_more).toBe(true);
+      });
     });
 
     describe('update', () => {
