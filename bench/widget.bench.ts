@@ -291,7 +291,9 @@ export async function run(): Promise<Row[]> {
       server: p50(serverMs),
     };
     log(`navigation → DCL p50: widget page ${ms(p50(widget.map((l) => l.dcl)))}, inline page ${ms(p50(baseline.map((l) => l.dcl)))}`);
-    log(`widget.js: requested DCL${p50(widget.map((l) => at(l, 'widget.js')[1] - l.dcl)).toFixed(0)} ms, ${wire('widget.js')}; arrived DCL+${ms(stages.scriptArrived)}`);
+    const fromDcl = (x: number) => `DCL${x < 0 ? '−' : '+'}${ms(Math.abs(x))}`;
+    log(`widget.js: requested ${fromDcl(p50(widget.map((l) => at(l, 'widget.js')[1] - l.dcl)))}, ${wire('widget.js')}; arrived ${fromDcl(stages.scriptArrived)}`);
+    // 'ran' is the end of widget.js's run (its porte:ready), so the request it made starts just before.
     log(`widget.js arrived → ran (main thread busy): ${ms(stages.arrivedToRan)}; ran → pricing table asked: ${ms(stages.ranToAsked)}`);
     log(`pricing table: ${wire('default')}; Porte's own time ${stages.server.toFixed(1)} ms (${serverMs.map((x) => x.toFixed(1)).join(' ')})`);
     log(`pricing table answered → grid painted: ${ms(stages.answeredToPainted)}`);
