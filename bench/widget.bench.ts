@@ -46,7 +46,11 @@ const WARMUP_LOADS = 2;
  * First in <head>, on both pages: notes DOMContentLoaded, when the grid's buttons enter its shadow
  * root (a MutationObserver on every shadow root attached), and the first animation frame in which
  * they exist — the frame that paints them. Polling by requestAnimationFrame also covers a shadow
- * root that was never attached by script (the baseline's declarative one).
+ * root that was never attached by script (the baseline's declarative one). The paint is announced on
+ * the console, which the bench hears through CDP: waiting with page.waitForFunction instead made
+ * Playwright inject its ~30 ms utility script into the page right after DOMContentLoaded, on the
+ * main thread the loader needs then (a Chromium trace showed widget.js's bytes waiting behind it),
+ * while the inline grid was already painted: a cost of the harness, counted against the widget.
  */
 const PROBE = `<script>
 (() => {
@@ -66,7 +70,7 @@ const PROBE = `<script>
   document.addEventListener('DOMContentLoaded', () => { r.dcl = performance.now(); performance.mark('dcl'); });
   const poll = () => {
     const root = host() && host().shadowRoot;
-    if (has(root)) { r.painted = performance.now(); performance.mark('grid-painted'); if (Number.isNaN(r.inDom)) r.inDom = r.painted; return; }
+    if (has(root)) { r.painted = performance.now(); performance.mark('grid-painted'); if (Number.isNaN(r.inDom)) r.inDom = r.painted; console.debug('porte-bench:painted'); return; }
     requestAnimationFrame(poll);
   };
   requestAnimationFrame(poll);
@@ -121,6 +125,31 @@ async function merchantSite(pages: Record<string, string>): Promise<{ server: Se
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
+/** Chromium's own account of one request (CDP Network events; cross-origin too): durations in ms. */
+interface Fetch {
+  /** Queued in the browser before the request was sent (priority, connection limits). */
+  queued: number;
+  /** DNS + TCP (+ TLS) of a new connection; 0 on a reused one. */
+  connect: number;
+  reused: boolean;
+  /** Request sent → response headers: the server's time plus one round trip. */
+  ttfb: number;
+  /** Headers → last byte. */
+  body: number;
+}
+
+/** The fields of CDP's Network.ResourceTiming read here: requestTime in s, the others in ms after it (-1: none). */
+interface CdpTiming {
+  requestTime: number;
+  dnsStart: number;
+  dnsEnd: number;
+  connectStart: number;
+  connectEnd: number;
+  sendStart: number;
+  sendEnd: number;
+  receiveHeadersEnd: number;
+}
+
 interface Load {
   /** performance.now() at DOMContentLoaded, buttons in the DOM, first frame with them. */
   dcl: number;
@@ -130,18 +159,46 @@ interface Load {
   loader: number;
   /** Resource timing of what the page fetched: [name, startTime, responseEnd]. */
   resources: [string, number, number][];
+  /** The same requests as Chromium's network stack saw them, by name. */
+  network: Record<string, Fetch>;
 }
 
 async function load(browser: Browser, url: string): Promise<Load> {
   const context = await browser.newContext();
   try {
     const tab = await context.newPage();
-    await tab.goto(url, { waitUntil: 'domcontentloaded' });
-    await tab.waitForFunction(() => !Number.isNaN((window as unknown as { __bench: Load }).__bench.painted), undefined, { timeout: 15_000, polling: 50 });
-    return await tab.evaluate(() => ({
+    const cdp = await context.newCDPSession(tab);
+    await cdp.send('Network.enable');
+    const sent = new Map<string, { name: string; at: number; timing?: CdpTiming; reused?: boolean }>();
+    const network: Record<string, Fetch> = {};
+    cdp.on('Network.requestWillBeSent', (e) => sent.set(e.requestId, { name: new URL(e.request.url).pathname.split('/').pop() ?? '', at: e.timestamp }));
+    cdp.on('Network.responseReceived', (e) => {
+      const r = sent.get(e.requestId);
+      if (r) Object.assign(r, { timing: e.response.timing, reused: e.response.connectionReused });
+    });
+    cdp.on('Network.loadingFinished', (e) => {
+      const r = sent.get(e.requestId);
+      const t = r?.timing;
+      if (!r || !t) return;
+      // A new connection: from the DNS lookup (or the connect, without one) to connected.
+      const opened = t.dnsStart >= 0 ? t.dnsStart : t.connectStart;
+      const connect = t.connectEnd >= 0 && opened >= 0 ? t.connectEnd - opened : 0;
+      network[r.name] = {
+        queued: Math.max(0, ((t.requestTime - r.at) * 1000 + t.sendStart) - connect),
+        connect,
+        reused: r.reused ?? false,
+        ttfb: t.receiveHeadersEnd - t.sendEnd,
+        body: (e.timestamp - t.requestTime) * 1000 - t.receiveHeadersEnd,
+      };
+    });
+    const painted = tab.waitForEvent('console', { predicate: (m) => m.text() === 'porte-bench:painted', timeout: 15_000 });
+    await tab.goto(url, { waitUntil: 'commit' });
+    await painted;
+    return await tab.evaluate((network) => ({
       ...(window as unknown as { __bench: Load }).__bench,
       resources: performance.getEntriesByType('resource').map((e) => [new URL(e.name).pathname.split('/').pop() ?? '', e.startTime, (e as PerformanceResourceTiming).responseEnd] as [string, number, number]),
-    }));
+      network,
+    }), network);
   } finally {
     await context.close();
   }
@@ -208,18 +265,38 @@ export async function run(): Promise<Row[]> {
     const w = painted(widget);
     const b = painted(baseline);
     log(`DCL → painted, widget: ${widget.map((l) => (l.painted - l.dcl).toFixed(0)).join(' ')} ms; static: ${baseline.map((l) => (l.painted - l.dcl).toFixed(0)).join(' ')} ms`);
-    // Where the widget's time goes: each request's start and end, relative to DOMContentLoaded (p50).
-    const names = [...new Set(widget.flatMap((l) => l.resources.map((r) => r[0])))];
-    log(
-      `widget requests, from DCL (p50 start → end): ${names
-        .map((n) => {
-          const of = widget.flatMap((l) => l.resources.filter((r) => r[0] === n).map((r) => [r[1] - l.dcl, r[2] - l.dcl]));
-          return `${n} ${quantiles(of.map((x) => x[0] ?? 0)).p50.toFixed(0)} → ${quantiles(of.map((x) => x[1] ?? 0)).p50.toFixed(0)} ms`;
-        })
-        .join(', ')}`,
-    );
-    log(`navigation → DCL, widget p50 ${quantiles(widget.map((l) => l.dcl)).p50.toFixed(0)} ms, static p50 ${quantiles(baseline.map((l) => l.dcl)).p50.toFixed(0)} ms`);
-    log(`DCL → widget.js ran p50 ${quantiles(widget.map((l) => l.loader - l.dcl)).p50.toFixed(0)} ms`);
+    // Where the widget's time goes, stage by stage (p50 over the loads), so that a regression names
+    // its cause: the page, widget.js on the wire, the main thread before it ran, the pricing table on
+    // the wire (Chromium's timings, the server's own from Porte's request log), the frame that paints.
+    const p50 = (xs: number[]) => quantiles(xs.filter(Number.isFinite)).p50;
+    const ms = (x: number) => `${x.toFixed(0)} ms`;
+    const at = (l: Load, n: string) => l.resources.find((r) => r[0] === n) ?? [n, Number.NaN, Number.NaN];
+    const wire = (n: string) => {
+      const of = widget.map((l) => l.network[n]).filter((f): f is Fetch => !!f);
+      const fresh = of.filter((f) => !f.reused).length;
+      return `queued ${ms(p50(of.map((f) => f.queued)))}, connect ${ms(p50(of.map((f) => f.connect)))} (new connection ${fresh}/${of.length}), TTFB ${ms(p50(of.map((f) => f.ttfb)))}, body ${ms(p50(of.map((f) => f.body)))}`;
+    };
+    const serverMs = porte
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"path":"/widget/v1/pricing_tables/:reference"'))
+      .slice(-LOADS)
+      .map((line) => Number((JSON.parse(line) as { ms: number }).ms));
+    const stages = {
+      scriptArrived: p50(widget.map((l) => at(l, 'widget.js')[2] - l.dcl)),
+      arrivedToRan: p50(widget.map((l) => l.loader - at(l, 'widget.js')[2])),
+      ranToAsked: p50(widget.map((l) => at(l, 'default')[1] - l.loader)),
+      asked: p50(widget.map((l) => at(l, 'default')[2] - at(l, 'default')[1])),
+      answeredToPainted: p50(widget.map((l) => l.painted - at(l, 'default')[2])),
+      server: p50(serverMs),
+    };
+    log(`navigation → DCL p50: widget page ${ms(p50(widget.map((l) => l.dcl)))}, inline page ${ms(p50(baseline.map((l) => l.dcl)))}`);
+    const fromDcl = (x: number) => `DCL${x < 0 ? '−' : '+'}${ms(Math.abs(x))}`;
+    log(`widget.js: requested ${fromDcl(p50(widget.map((l) => at(l, 'widget.js')[1] - l.dcl)))}, ${wire('widget.js')}; arrived ${fromDcl(stages.scriptArrived)}`);
+    // 'ran' is the end of widget.js's run (its porte:ready), so the request it made starts just before.
+    log(`widget.js arrived → ran (main thread busy): ${ms(stages.arrivedToRan)}; ran → pricing table asked: ${ms(stages.ranToAsked)}`);
+    log(`pricing table: ${wire('default')}; Porte's own time ${stages.server.toFixed(1)} ms (${serverMs.map((x) => x.toFixed(1)).join(' ')})`);
+    log(`pricing table answered → grid painted: ${ms(stages.answeredToPainted)}`);
 
     // What the visitor's browser fetched from Porte before any click, gzipped as it would travel:
     // the files by name from dist/public, the pricing table (JSON with the grid's markup) as served.
@@ -238,6 +315,11 @@ export async function run(): Promise<Row[]> {
       { metric: 'navigation → grid painted p50 (base: inline)', unit: 'ms', value: w0.p50, baseline: b0.p50, target: { on: 'ratio', atMost: 1.5 }, decimals: 1 },
       { metric: `DCL → grid painted max (${LOADS} cold loads; base: inline)`, unit: 'ms', value: w.max, baseline: b.max, decimals: 1 },
       { metric: 'DCL → buttons in the DOM p50', unit: 'ms', value: inDom(widget).p50, baseline: inDom(baseline).p50, decimals: 1 },
+      // The widget's stages (p50), so that a slower run says which one grew.
+      { metric: 'widget.js arrived → ran p50 (main thread)', unit: 'ms', value: stages.arrivedToRan, decimals: 1 },
+      { metric: 'widget.js ran → pricing table answered p50', unit: 'ms', value: stages.ranToAsked + stages.asked, decimals: 1 },
+      { metric: "pricing table: Porte's own time p50", unit: 'ms', value: stages.server, decimals: 1 },
+      { metric: 'pricing table answered → grid painted p50', unit: 'ms', value: stages.answeredToPainted, decimals: 1 },
     ];
   } finally {
     try {

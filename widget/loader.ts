@@ -132,7 +132,9 @@ if (script && !w.Porte?.loaded) {
     Promise.resolve((porte[method as 'open'] as (...a: unknown[]) => unknown)(...args)).then(resolve, reject);
   }
   porte.q = [];
+  // Now for what is parsed already (an async script often runs before the page's end: its grids'
+  // requests leave at once), and again at DOMContentLoaded for the rest (init skips what it did).
+  init();
   if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', init);
-  else init();
   emitter(null)('ready');
 }

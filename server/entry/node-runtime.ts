@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { runBilling } from '../billing/run.ts';
@@ -98,8 +99,13 @@ export function serveNode(deps: Deps, settings: NodeSettings, onListening: () =>
   const publicDir = fileURLToPath(new URL('../../dist/public', import.meta.url));
   const outer = new Hono<{ Bindings: { incoming: { socket: { remoteAddress?: string } } } }>();
   const assetHeaders = { 'Cache-Control': 'public, max-age=300, must-revalidate', 'Access-Control-Allow-Origin': '*' };
+  // Pages, the widget's pricing table and API lists are compressed here (Workers' edge does it
+  // there); files were compressed at build (vite.precompress.ts), so they pass as they are.
+  // Only GETs: a POST answers a redirect or one small object, not worth a stream each.
+  const compressed = compress();
+  outer.use('*', (c, next) => (c.req.method === 'GET' ? compressed(c, next) : next()));
   outer.use('/assets/*', serveStatic({ root: publicDir, precompressed: true, onFound: (_p, c) => { for (const [k, v] of Object.entries(assetHeaders)) c.header(k, v); } }));
-  outer.get('/widget.js', serveStatic({ path: `${publicDir}/widget.js`, onFound: (_p, c) => { for (const [k, v] of Object.entries(assetHeaders)) c.header(k, v); } }));
+  outer.get('/widget.js', serveStatic({ path: `${publicDir}/widget.js`, precompressed: true, onFound: (_p, c) => { for (const [k, v] of Object.entries(assetHeaders)) c.header(k, v); } }));
   outer.all('*', (c) => {
     const request = c.req.raw;
     // Behind N reverse proxies (PORTE_TRUST_PROXY=N) the socket is the last proxy: the client is

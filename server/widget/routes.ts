@@ -9,9 +9,9 @@ import { publicPricingTable } from '../pricing-tables/service.ts';
 import { offerService } from '../offers/service.ts';
 import { toJson as offerJson } from '../offers/repository.ts';
 import { publishableKeyAuth } from './auth.ts';
-import { gridMarkup } from './grid.tsx';
 import { widgetSessionCreateSchema } from './schema.ts';
 import { createWidgetSession, widgetSessionResult } from './service.ts';
+import { notModified, tableResponse } from './table-response.ts';
 
 const browserLocale = (accept = '') => (accept.trim().toLowerCase().startsWith('fr') ? 'fr' : 'en');
 
@@ -20,8 +20,9 @@ export function widgetRoutes(app: Hono<AppEnv>): void {
   app.use('/widget/v1/*', publishableKeyAuth);
 
   // Cacheable: the grid's offers change rarely; ETag lets browsers revalidate for free. The body
-  // carries the grid's markup in the asked locale (the URL, hence the cache key, names it).
-  app.get('/widget/v1/pricing_tables/:reference', etag(), async (c) => {
+  // carries the grid's markup in the asked locale (the URL, hence the cache key, names it). It is
+  // on the path to a painted grid, so the rendered body is kept per content (table-response.ts).
+  app.get('/widget/v1/pricing_tables/:reference', async (c) => {
     const { merchant, deps } = c.var;
     // data-locale when the page sets one; otherwise the browser's first language, as navigator.language.
     const asked = c.req.query('locale') || undefined;
@@ -32,8 +33,11 @@ export function widgetRoutes(app: Hono<AppEnv>): void {
       const reference = c.req.param('reference');
       throw new ApiError(404, 'not_found', 'pricing_table_not_found', `No pricing table "${reference}" in ${merchant.mode} mode. Check data-porte-pricing-table, or create the table in the back-office (Pricing tables).`, 'reference');
     }
+    const { body, etag: tag } = tableResponse(merchant, table, locale);
     c.header('Cache-Control', 'public, max-age=60, must-revalidate');
-    return c.json({ merchant: { name: merchant.name, mode: merchant.mode }, ...table, ...gridMarkup(table, locale) });
+    c.header('ETag', tag);
+    if (notModified(c.req.header('If-None-Match'), tag)) return c.body(null, 304);
+    return c.body(body, 200, { 'Content-Type': 'application/json' });
   });
 
   app.get('/widget/v1/offers/:reference', etag(), async (c) => {

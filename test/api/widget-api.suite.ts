@@ -72,6 +72,51 @@ describe('widget API', () => {
     expect(again.status).toBe(304);
   });
 
+  it('never serves a grid painted before an edit: a new price, French words, or offer list shows at once, under a new ETag', async () => {
+    const m = await merchantWithOffer('test');
+    const api = client(h, m.secretKey);
+    expect((await api('POST', '/v1/offers', { reference: 'team', name: 'Team', currency: 'EUR', recurring: { amount: 9900, interval: 'month' } })).status).toBe(201);
+    expect((await api('POST', '/v1/pricing_tables', { reference: 'default', offers: ['pro'], highlighted: 'pro' })).status).toBe(201);
+    const table = async (locale: string, ifNoneMatch?: string) => {
+      const res = await h.request(`/widget/v1/pricing_tables/default?key=${m.publishableKey}&locale=${locale}`, {
+        headers: { Origin: ORIGIN, ...(ifNoneMatch ? { 'If-None-Match': ifNoneMatch } : {}) },
+      });
+      return { status: res.status, etag: res.headers.get('ETag') ?? '', body: res.status === 200 ? await res.json() : undefined };
+    };
+    // Asked twice, as every visitor's page does: the same grid and the same ETag.
+    const first = await table('en');
+    expect(first.body.html).toMatch(/€29\.00/);
+    expect(await table('en')).toEqual(first);
+
+    // The price changes: the next visitor sees it, and a browser holding the old ETag gets the new body, not a 304.
+    expect((await api('PATCH', '/v1/offers/pro', { recurring: { amount: 3900, interval: 'month' } })).status).toBe(200);
+    const repriced = await table('en', first.etag);
+    expect(repriced.status).toBe(200);
+    expect(repriced.body.html).toMatch(/€39\.00/);
+    expect(repriced.body.html).not.toMatch(/€29\.00/);
+    expect(repriced.body.offers[0].recurring.amount).toBe(3900);
+    expect(repriced.etag).not.toBe(first.etag);
+    expect((await table('en', repriced.etag)).status).toBe(304);
+
+    // French words: the French grid follows them; the English one keeps its own.
+    const frBefore = await table('fr');
+    expect(frBefore.body.html).toMatch(/39,00\s€/);
+    await api('PATCH', '/v1/offers/pro', { translations: { fr: { name: 'Formule Pro' } } });
+    const frAfter = await table('fr', frBefore.etag);
+    expect(frAfter.status).toBe(200);
+    expect(frAfter.body.html).toContain('Formule Pro');
+    expect((await table('en')).body.html).not.toContain('Formule Pro');
+
+    // The table itself: another offer added, the highlight moved.
+    expect((await api('PATCH', '/v1/pricing_tables/default', { offers: ['pro', 'team'], highlighted: 'team' })).status).toBe(200);
+    const widened = await table('en', repriced.etag);
+    expect(widened.status).toBe(200);
+    expect(widened.body.offers.map((o: { reference: string }) => o.reference)).toEqual(['pro', 'team']);
+    expect(widened.body.highlighted).toBe('team');
+    expect(widened.body.html.match(/<button /g)).toHaveLength(2);
+    expect(widened.body.html).toMatch(/€99\.00/);
+  });
+
   it('sends the grid painted on the server: merchant words escaped, in data-locale or else the browser language, a bad locale named', async () => {
     const m = await h.merchant({ mode: 'test' });
     const api = client(h, m.secretKey);

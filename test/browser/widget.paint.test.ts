@@ -60,6 +60,33 @@ describe('the grid painted from the server’s markup, in Chromium', { timeout: 
     expect(blocked).toEqual([]);
   });
 
+  it('widget.js running while the page is still loading asks for the grids already parsed at once, not at DOMContentLoaded', async () => {
+    const { server, site } = suite;
+    // The page's parser is held by a classic script of its own after the grid (as a slow tag
+    // manager would hold it); widget.js, async, arrives and runs meanwhile. The held script is
+    // answered once Porte's pricing table has been asked for, or after 10 s if it never is.
+    site.route('/held', merchantPage('Pricing', `${contractSnippet(server.url, server.publishableKey)}\n<script src="/held.js"></script><p>Footer</p>`));
+    const context = await suite.browser.newContext();
+    try {
+      const page = await context.newPage();
+      const asked = page.waitForRequest(/\/widget\/v1\/pricing_tables\/default\?/, { timeout: 10_000 }).catch(() => undefined);
+      await context.route(/\/held\.js$/, async (route) => {
+        await asked;
+        await route.fulfill({ contentType: 'text/javascript', body: '' });
+      });
+      await page.goto(`${site.origin}/held`);
+      await eventually(() => grid(page).getByRole('button', { name: 'Subscribe' }).count()).toBe(3);
+      const [tableAskedAt, contentLoadedAt] = await page.evaluate(() => [
+        performance.getEntriesByType('resource').find((e) => e.name.includes('/pricing_tables/default'))?.startTime ?? Number.NaN,
+        (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventStart,
+      ]);
+      expect(await asked).toBeDefined();
+      expect(tableAskedAt).toBeLessThan(contentLoadedAt);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a page with Trusted Types (no innerHTML): the grid’s own code draws the same grid, and its buttons work', async () => {
     const { page, events } = await tabs.open(`${suite.site.origin}/trusted-types`);
     // Chromium reports the refused innerHTML assignment itself; that is the point of this page.
