@@ -1,15 +1,19 @@
 /**
  * Memory (issue 13): the RSS of Porte serving the API on a database of 1,000,000 customers under
  * load — creations, searches and list pages from 10 connections — against the same server freshly
- * started on it, and on an empty database (the footprint without the data). Target: ≤ 150 MB. The database is the cached one of bench/search-index.bench.ts
- * (the candidate the migrations build), copied, with a secret key added for the bench merchant.
+ * started on it. Target: ≤ 150 MB. Porte runs as `npm start` runs it: the built bundle
+ * (`node dist/server/node.js`, rebuilt from the sources first), not TypeScript through tsx. The
+ * footprint without the data is measured too: that bundle started on an empty database, against the
+ * same sources started through tsx (what the loader thread and its transform cache cost).
+ * The database is the cached one of bench/search-index.bench.ts (the candidate the migrations
+ * build), copied, with a secret key added for the bench merchant.
  */
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, loadFor, log, repoRoot, type Row, type ServerProcess, startServer, stopAll, tempDir, tsxBin } from './harness.ts';
+import { buildServer, freePort, loadFor, log, repoRoot, type Row, type ServerProcess, startServer, stopAll, tempDir, tsxBin } from './harness.ts';
 import { MERCHANT_ID } from './search-db.ts';
 import { APP_VARIANT, applyDeferred, cacheDir, sourceOf } from './search-index-db.ts';
 
@@ -48,12 +52,23 @@ export async function run(): Promise<Row[]> {
       `key_bench${randomBytes(6).toString('hex')}`, MERCHANT_ID, createHash('sha256').update(token).digest('hex'), new Date().toISOString(),
     );
     db.close();
-    // The footprint without the data: the same server started on an empty database.
-    const empty = await startServer({ label: 'porte-empty', args: ['server/entry/node.ts'], env: { PORTE_DB: join(dir.path, 'empty.sqlite'), PORTE_SEED: '0' }, port: await freePort(), ready: /Porte is running at/, startTimeoutMs: 120_000 });
-    const rssEmpty = empty.rssMb();
-    await stopAll([empty]);
-    const server = await startServer({ label: 'porte-1m', args: ['server/entry/node.ts'], env: { PORTE_DB: file, PORTE_SEED: '0' }, port: await freePort(), ready: /Porte is running at/, startTimeoutMs: 120_000 });
-    servers.push(server);
+    const entry = buildServer();
+    const started = async (label: string, runner: 'tsx' | 'node', db: string): Promise<ServerProcess> => {
+      const server = await startServer({ label, runner, args: [runner === 'node' ? entry : 'server/entry/node.ts'], env: { PORTE_DB: db, PORTE_SEED: '0' }, port: await freePort(), ready: /Porte is running at/, startTimeoutMs: 120_000 });
+      servers.push(server);
+      return server;
+    };
+    // The footprint without the data, built and through tsx, each on its own empty database.
+    const emptyRss = async (runner: 'tsx' | 'node'): Promise<number> => {
+      const server = await started(`porte-empty-${runner}`, runner, join(dir.path, `empty-${runner}.sqlite`));
+      const rss = server.rssMb();
+      servers.splice(servers.indexOf(server), 1);
+      await stopAll([server]);
+      return rss;
+    };
+    const rssEmptyTsx = await emptyRss('tsx');
+    const rssEmpty = await emptyRss('node');
+    const server = await started('porte-1m', 'node', file);
     const rssStarted = server.rssMb();
     let peak = rssStarted;
     const sampler = setInterval(() => {
@@ -83,10 +98,11 @@ export async function run(): Promise<Row[]> {
     clearInterval(sampler);
     const rssEnd = server.rssMb();
     peak = Math.max(peak, rssEnd);
-    log(`${result.ok} × 2xx in ${result.seconds.toFixed(1)} s (${result.rps.toFixed(0)}/s), non-2xx ${result.non2xx}; RSS ${rssEmpty.toFixed(0)} MB started on an empty database, ${rssStarted.toFixed(0)} MB started on the big one, ${rssEnd.toFixed(0)} MB at the end, ${peak.toFixed(0)} MB at most`);
+    log(`${result.ok} × 2xx in ${result.seconds.toFixed(1)} s (${result.rps.toFixed(0)}/s), non-2xx ${result.non2xx}; RSS on an empty database ${rssEmpty.toFixed(0)} MB built (${rssEmptyTsx.toFixed(0)} MB through tsx), ${rssStarted.toFixed(0)} MB started on the big one, ${rssEnd.toFixed(0)} MB at the end, ${peak.toFixed(0)} MB at most (target ≤ ${RSS_TARGET_MB} MB: ${peak <= RSS_TARGET_MB ? 'met' : 'missed'})`);
     return [
       { metric: `RSS under API load, ${ROWS.toLocaleString('en-US')} customers, peak (base: just started)`, unit: 'MB', value: peak, baseline: rssStarted, target: { on: 'value', atMost: RSS_TARGET_MB } },
-      { metric: 'RSS just started (base: on an empty database)', unit: 'MB', value: rssStarted, baseline: rssEmpty },
+      { metric: `RSS just started on the ${ROWS.toLocaleString('en-US')} customers`, unit: 'MB', value: rssStarted, target: { on: 'value', atMost: RSS_TARGET_MB } },
+      { metric: 'RSS just started on an empty database (base: the sources through tsx)', unit: 'MB', value: rssEmpty, baseline: rssEmptyTsx },
       { metric: 'API requests served during the load (25% create, 50% search, 25% list)', unit: 'req/s', value: result.rps },
       { metric: 'non-2xx responses', unit: 'count', value: result.non2xx + result.errors, target: { on: 'value', atMost: 0, required: true } },
     ];

@@ -93,6 +93,11 @@ export interface ServerProcess {
 
 export interface ServerOptions {
   readonly label: string;
+  /**
+   * `tsx` (the default) runs TypeScript sources, e.g. `['server/entry/node.ts']`; `node` runs
+   * built JavaScript as `npm start` does, e.g. `['dist/server/node.js']` (see `buildServer`).
+   */
+  readonly runner?: 'tsx' | 'node';
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly port: number;
@@ -106,7 +111,7 @@ export interface ServerOptions {
 const OUTPUT_KEEP = 16 * 1024;
 
 /**
- * Starts `tsx <args>` as a child and waits for its ready line. `BENCH_CPU_PROF=1` passes
+ * Starts `tsx <args>` (or `node <args>`, see `runner`) as a child and waits for its ready line. `BENCH_CPU_PROF=1` passes
  * `--cpu-prof` (node refuses it in NODE_OPTIONS; tsx forwards it to the node process it starts),
  * writing .cpuprofile files to test-output/profiles/<label>/ on exit: the largest is the main
  * thread, the small one tsx's loader thread.
@@ -115,7 +120,8 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
   const env: Record<string, string> = { ...filteredEnv(), ...options.env, PORT: String(options.port) };
   const profileDir = options.cpuProfileDir ?? (process.env.BENCH_CPU_PROF === '1' ? join(repoRoot, 'test-output', 'profiles', options.label) : undefined);
   const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(tsxBin, [...nodeFlags, ...options.args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = options.runner === 'node' ? process.execPath : tsxBin;
+  const child = spawn(command, [...nodeFlags, ...options.args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let output = '';
   const append = (chunk: Buffer) => {
@@ -478,6 +484,18 @@ export function ensureBuilt(file: string): void {
   log(`${file.slice(repoRoot.length + 1)} is missing: npm run build`);
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'pipe' });
   if (!existsSync(file)) throw new Error(`npm run build did not produce ${file}`);
+}
+
+/**
+ * Builds the Node server (dist/server/node.js, what `npm start` runs) from the current sources,
+ * every time: a stale bundle would measure code that is no longer there. A few seconds.
+ */
+export function buildServer(): string {
+  log('building dist/server (vite.server.config.ts)');
+  execFileSync(join(repoRoot, 'node_modules', '.bin', 'vite'), ['build', '--config', 'vite.server.config.ts', '--logLevel', 'warn'], { cwd: repoRoot, stdio: 'pipe' });
+  const entry = join(repoRoot, 'dist', 'server', 'node.js');
+  if (!existsSync(entry)) throw new Error(`vite build did not produce ${entry}`);
+  return entry;
 }
 
 /**

@@ -1,14 +1,15 @@
-// The real Node entry, as `npm start` runs it, in a child process on an empty folder.
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
+// The real Node entry, as `npm start` runs it (the bundle built to dist/server), in a child process on an empty folder.
+import { type ChildProcessByStdio, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort } from './harness/server.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const entry = join(root, 'dist', 'server', 'node.js');
 
 interface Running {
   child: ChildProcessByStdio<null, Readable, Readable>;
@@ -35,8 +36,8 @@ async function start(dir: string, env: Record<string, string> = {}): Promise<Run
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PORTE_DB: join(dir, 'data', 'porte.sqlite'), ...env };
   delete childEnv.PORTE_PUBLIC_URL;
   if (env.PORTE_SEED === undefined) delete childEnv.PORTE_SEED;
-  // As `npm start` runs it: one Node process with tsx's loader, so SIGTERM reaches Porte's own handler.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/entry/node.ts'], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  // As `npm start` runs it: `node dist/server/node.js`, one process, so SIGTERM reaches Porte's own handler.
+  const child = spawn(process.execPath, [entry], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -95,6 +96,12 @@ function expectUrls(banner: string, base: string): void {
 }
 
 describe('starting the Node server (npm start)', () => {
+  // Built from the sources now: a bundle left over from an earlier build would test old code. The
+  // bundle must find what it loads relative to itself: the migrations, and the checkpointer thread.
+  beforeAll(() => {
+    execFileSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--config', 'vite.server.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'pipe' });
+  });
+
   afterAll(async () => {
     const codes = await Promise.all(running.filter((r) => !r.stopped).map(stop));
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });

@@ -11,6 +11,13 @@ export function openSqlite(file: string): BetterSqlite3.Database {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Memory (issue 13), measured on 1M customers under the API load (npm run bench -- api-memory):
+  // no memory map, since every mapped page a query touches counts in the process's RSS (a 1 GB map:
+  // peak 119 → 157 MB, and fewer requests served); read() leaves them to the OS page cache. The
+  // page cache stays at better-sqlite3's 16 MB: 4 MB saved ~15 MB of RSS but slowed the searches
+  // (p50 ~1.7 → ~2.9 ms on the 1M rows, bench/search-index-db.ts measure, alternating runs).
+  db.pragma('mmap_size = 0');
+  db.pragma('cache_size = -16000');
   return db;
 }
 

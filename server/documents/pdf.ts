@@ -1,4 +1,4 @@
-import { type PDFFont, type PDFPage, PDFDocument, rgb, StandardFonts } from 'pdf-lib';
+import type { PDFFont, PDFPage } from 'pdf-lib';
 import { invoiceContent } from './content.ts';
 import type { InvoiceDocument } from './model.ts';
 
@@ -6,7 +6,8 @@ import type { InvoiceDocument } from './model.ts';
  * The invoice as a PDF, by pdf-lib (pure JavaScript: the same code on Node and Workers). The
  * standard Helvetica font needs no embedding of font files but only encodes WinAnsi (Latin-1 plus
  * €, œ, quotes…): French is covered; anything else is transliterated or replaced by "?" rather
- * than making the render throw.
+ * than making the render throw. pdf-lib is imported on the first render, not with the server:
+ * it is ~15 MB of resident memory that a process serving only the API never needs.
  */
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 48;
@@ -47,6 +48,7 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
 }
 
 export async function renderInvoicePdf(d: InvoiceDocument): Promise<Uint8Array> {
+  const { PDFDocument, rgb, StandardFonts } = await import('pdf-lib');
   const c = invoiceContent(d);
   const pdf = await PDFDocument.create();
   pdf.setTitle(c.title);
