@@ -44,6 +44,7 @@ import {
   staticGraph,
   stopAll,
   tempDir,
+  porteEntry,
 } from './harness.ts';
 
 export const name = 'checkout';
@@ -197,7 +198,7 @@ export async function run(): Promise<Row[]> {
     const portePort = await freePort();
     const porte = await startServer({
       label: 'porte',
-      args: ['server/entry/node.ts'],
+      ...porteEntry(),
       env: { PORTE_DB: porteDb, PORTE_PUBLIC_URL: `http://127.0.0.1:${portePort}` },
       port: portePort,
       ready: /Secret key:\s+(porte_sk_test_[0-9A-Za-z]{32})/,

@@ -8,7 +8,7 @@
  */
 import autocannon, { type Client } from 'autocannon';
 import { join } from 'node:path';
-import { compareLoad, freePort, type LoadTarget, log, mapLimit, quantiles, type Row, type ServerProcess, startServer, stopAll, tempDir } from './harness.ts';
+import { compareLoad, freePort, type LoadTarget, log, mapLimit, quantiles, type Row, type ServerProcess, startServer, stopAll, tempDir, porteEntry } from './harness.ts';
 
 export const name = 'cluster';
 
@@ -36,7 +36,7 @@ async function porte(label: string, dir: string, workers: number): Promise<Serve
   const port = await freePort();
   return startServer({
     label,
-    args: ['server/entry/node.ts'],
+    ...porteEntry(),
     env: { PORTE_DB: join(dir, `${label}.sqlite`), PORTE_PUBLIC_URL: `http://127.0.0.1:${port}`, PORTE_WORKERS: String(workers), PORTE_LOG: '0' },
     port,
     ready: /Secret key:\s+(porte_sk_test_[0-9A-Za-z]{32})/,

@@ -7,7 +7,7 @@
  * pass on a fresh Porte prints the top frames per request.
  */
 import { join } from 'node:path';
-import { compareMany, freePort, type LoadTarget, loadFor, log, type Row, type ServerProcess, startServer, stopAll, tempDir } from './harness.ts';
+import { compareMany, freePort, type LoadTarget, loadFor, log, type Row, type ServerProcess, startServer, stopAll, tempDir, porteEntry } from './harness.ts';
 import { awaitProfile, frameRows, keepProfile } from './profile.ts';
 
 export const name = 'customers';
@@ -40,7 +40,8 @@ const target = (label: string, server: ServerProcess, headers: Record<string, st
 
 const porteOptions = (label: string, db: string, port: number, cpuProfileDir?: string) => ({
   label,
-  args: ['server/entry/node.ts'],
+  // Measured: the built server (`npm start`); profiled: the sources, so frames name Porte's files.
+  ...(cpuProfileDir ? { args: ['server/entry/node.ts'] } : porteEntry()),
   env: { PORTE_DB: db },
   port,
   // A fresh database is seeded with the demo merchant, whose secret key the banner shows once.

@@ -486,6 +486,17 @@ export function ensureBuilt(file: string): void {
   if (!existsSync(file)) throw new Error(`npm run build did not produce ${file}`);
 }
 
+let builtEntry: string | undefined;
+/**
+ * Porte as `npm start` runs it, for the servers a bench measures: the built dist/server/node.js,
+ * built once per bench run. Profiled passes keep the TypeScript sources through tsx, so that their
+ * frames name Porte's own files rather than one bundle.
+ */
+export function porteEntry(): { runner: 'node'; args: string[] } {
+  builtEntry ??= buildServer();
+  return { runner: 'node', args: [builtEntry] };
+}
+
 /**
  * Builds the Node server (dist/server/node.js, what `npm start` runs) from the current sources,
  * every time: a stale bundle would measure code that is no longer there. A few seconds.

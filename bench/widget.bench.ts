@@ -33,6 +33,7 @@ import {
   staticGraph,
   stopAll,
   tempDir,
+  porteEntry,
 } from './harness.ts';
 
 export const name = 'widget';
@@ -225,7 +226,7 @@ export async function run(): Promise<Row[]> {
     const portePort = await freePort();
     const porte = await startServer({
       label: 'porte',
-      args: ['server/entry/node.ts'],
+      ...porteEntry(),
       env: { PORTE_DB: join(dir.path, 'porte.sqlite'), PORTE_PUBLIC_URL: `http://127.0.0.1:${portePort}` },
       port: portePort,
       ready: /data-key="(porte_pk_test_[0-9A-Za-z]+)"/,
