@@ -19,7 +19,9 @@ const browserLocale = (accept = '') => (accept.trim().toLowerCase().startsWith('
 export function widgetRoutes(app: Hono<AppEnv>): void {
   app.use('/widget/v1/*', publishableKeyAuth);
 
-  // Cacheable: the grid's offers change rarely; ETag lets browsers revalidate for free. The body
+  // Revalidated on every use (no-cache): a visitor who saw the grid must see a new price on the
+  // next page view, the price the checkout will charge, and a 304 costs about what a fresh answer
+  // would on that path. Whoever caches it keys on the locale in the URL, or on Vary. The body
   // carries the grid's markup in the asked locale (the URL, hence the cache key, names it). It is
   // on the path to a painted grid, so the rendered body is kept per content (table-response.ts).
   app.get('/widget/v1/pricing_tables/:reference', async (c) => {
@@ -27,14 +29,15 @@ export function widgetRoutes(app: Hono<AppEnv>): void {
     // data-locale when the page sets one; otherwise the browser's first language, as navigator.language.
     const asked = c.req.query('locale') || undefined;
     const locale = parse(v.optional(v.picklist(['en', 'fr'], 'locale must be "en" or "fr": check data-locale.')), asked, 'locale') ?? browserLocale(c.req.header('Accept-Language'));
-    if (!asked) c.header('Vary', 'Origin, Accept-Language');
+    // Accept-Encoding too: the Node entry gzips the 200 (the 304 must carry the same Vary).
+    c.header('Vary', asked ? 'Origin, Accept-Encoding' : 'Origin, Accept-Language, Accept-Encoding');
     const table = await publicPricingTable(deps.db, merchant.id, c.req.param('reference'), merchant.vat);
     if (!table) {
       const reference = c.req.param('reference');
       throw new ApiError(404, 'not_found', 'pricing_table_not_found', `No pricing table "${reference}" in ${merchant.mode} mode. Check data-porte-pricing-table, or create the table in the back-office (Pricing tables).`, 'reference');
     }
     const { body, etag: tag } = tableResponse(merchant, table, locale);
-    c.header('Cache-Control', 'public, max-age=60, must-revalidate');
+    c.header('Cache-Control', 'public, no-cache');
     c.header('ETag', tag);
     if (notModified(c.req.header('If-None-Match'), tag)) return c.body(null, 304);
     return c.body(body, 200, { 'Content-Type': 'application/json' });
@@ -44,7 +47,7 @@ export function widgetRoutes(app: Hono<AppEnv>): void {
     const { merchant, deps } = c.var;
     const offer = await offerService(deps.db, deps.clock).find(merchant.id, c.req.param('reference')).catch(() => undefined);
     if (!offer?.visible) throw notFound('offer', 'offer');
-    c.header('Cache-Control', 'public, max-age=60, must-revalidate');
+    c.header('Cache-Control', 'public, no-cache');
     return c.json(offerJson(offer));
   });
 

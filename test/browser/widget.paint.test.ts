@@ -98,4 +98,37 @@ describe('the grid painted from the server’s markup, in Chromium', { timeout: 
     expect(await frame.locator('.offer-name').textContent()).toBe('Business');
     expect(events.of('error')).toEqual([]);
   });
+
+  it('a visitor who saw the grid sees a new price on the next page view: the one the checkout will charge', async () => {
+    // No route on this context (routing would turn Chromium's HTTP cache off): the cache is real.
+    const { page } = await tabs.open(`${suite.site.origin}/pricing`);
+    const price = () => card(page, 'Pro').locator('.price').textContent().then((t) => t?.replace(/\s+/g, ' '));
+    await eventually(price).toBe('€29.00 / month');
+    const offers = await suite.api('GET', '/v1/offers?limit=100');
+    const pro = offers.body.data.find((o: { reference: string }) => o.reference === 'pro-monthly');
+    const changed = await suite.api('PATCH', `/v1/offers/${pro.id}`, { recurring: { ...pro.recurring, amount: 3100 } });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    try {
+      await page.reload();
+      await eventually(price).toBe('€31.00 / month');
+    } finally {
+      expect((await suite.api('PATCH', `/v1/offers/${pro.id}`, { recurring: pro.recurring })).status).toBe(200);
+    }
+  });
+
+  it('with VAT, the "incl. VAT" mention stands apart from the period, not glued to it', async () => {
+    const before = await suite.api('GET', '/v1/account');
+    expect((await suite.api('PATCH', '/v1/account', { country: 'FR' })).status).toBe(200);
+    try {
+      const { page } = await tabs.open(`${suite.site.origin}/pricing`);
+      const label = card(page, 'Pro').locator('.price small');
+      await eventually(() => label.textContent()).toBe('incl. VAT');
+      const period = await card(page, 'Pro').locator('.price span').boundingBox();
+      const mention = await label.boundingBox();
+      // On the same line, with a visible gap (about a space) between "/ month" and "incl. VAT".
+      expect(mention && period && mention.x - (period.x + period.width)).toBeGreaterThanOrEqual(3);
+    } finally {
+      expect((await suite.api('PATCH', '/v1/account', { country: before.body.country })).status).toBe(200);
+    }
+  });
 });

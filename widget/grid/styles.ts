@@ -13,7 +13,7 @@ export const gridCss = `:host{all:initial!important;display:block!important;visi
 .badge{align-self:flex-start;margin:0;background:var(--a);color:#fff;border-radius:999px;padding:2px 10px;font-size:.8rem;font-weight:700}
 h3{margin:0;font-size:1.25rem}
 p{margin:0}.desc,.setup{color:#5b6475;font-size:.9rem}
-.price strong{font-size:1.8rem}.price span{color:#5b6475}
+.price strong{font-size:1.8rem}.price span,.price small{color:#5b6475}.price small{margin-left:.3em}
 .trial{color:#1e6b34;font-weight:600;font-size:.9rem}
 .features{margin:4px 0;padding-left:1.2em;color:#3b4252;font-size:.92rem;flex:1}
 button{margin-top:auto;font:inherit;font-weight:700;color:#fff;background:var(--a);border:0;border-radius:calc(var(--r) - 4px);padding:12px 16px;cursor:pointer}
