@@ -1,7 +1,7 @@
 /**
  * The second baseline: bare node:http + better-sqlite3 doing exactly the SQL writes Porte does,
  * on a database migrated by Porte (so its triggers, indexes and CHECKs all run), in one
- * transaction, and Porte's search loop beside them (the FTS5 rows, every second). No framework,
+ * transaction, and Porte's search loop beside them (the FTS5 rows, every 200 ms). No framework,
  * auth, validation, CSRF, grey list or gateway: Porte's ratio to it is the cost of the framework
  * and the checks; its ratio to the bare single insert (baseline-server.ts) is the cost of the
  * features.
@@ -210,8 +210,9 @@ const server = createServer((req, res) => {
   });
 });
 
-// Porte's search loop (server/customers/search-index.ts; migration 0017): the customers written
-// since the last tick are indexed in chunks of 500, every second, as the Node entry's loop does.
+// Porte's search loop (server/customers/search-index.ts, SEARCH_LOOP; migration 0017): the customers
+// written since the last tick are indexed in chunks of 100 with a turn of the event loop between
+// them, every 200 ms, as the Node entry's loop does.
 const pendingSearch = db.prepare('SELECT 1 AS pending FROM customers WHERE seq > (SELECT indexed_seq FROM search_index_state WHERE id = 1) LIMIT 1');
 const indexRows = db.prepare(
   `INSERT INTO customers_fts (rowid, email, first_name, last_name, company, reference)
@@ -225,13 +226,20 @@ const moveWatermark = db.prepare(
    WHERE id = 1`,
 );
 const indexChunk = db.transaction(() => {
-  const { changes } = indexRows.run(500);
-  moveWatermark.run(500);
+  const { changes } = indexRows.run(100);
+  moveWatermark.run(100);
   return changes;
 });
-setInterval(() => {
-  for (let i = 0; i < 20 && pendingSearch.get(); i++) if (indexChunk() === 0) break;
-}, 1000).unref();
+let indexing = false;
+setInterval(async () => {
+  if (indexing) return;
+  indexing = true;
+  for (let i = 0; i < 100 && pendingSearch.get(); i++) {
+    if (indexChunk() === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  indexing = false;
+}, 200).unref();
 
 server.listen(port, '127.0.0.1', () => console.log(`same-writes listening on ${port}`));
 

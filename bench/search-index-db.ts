@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ftsQuery } from '../server/customers/repository.ts';
-import { catchUpSearchIndex } from '../server/customers/search-index.ts';
+import { catchUpSearchIndex, SEARCH_LOOP } from '../server/customers/search-index.ts';
 import { betterSqliteDatabase, openSqlite } from '../server/db/better-sqlite3.ts';
 import { repoRoot } from './harness.ts';
 import { build, MERCHANT_ID, type Query, queries } from './search-db.ts';
@@ -205,7 +205,7 @@ async function measure(rows: number, name: string, inserts: number) {
     let indexPerRowUs = 0;
     if (variant.deferredFrom) {
       const t = performance.now();
-      const indexed = await catchUpSearchIndex(betterSqliteDatabase(db));
+      const indexed = await catchUpSearchIndex(betterSqliteDatabase(db), { chunk: SEARCH_LOOP.chunk });
       if (indexed !== inserts + 50) throw new Error(`the catch-up indexed ${indexed} rows, not ${inserts + 50}`);
       indexPerRowUs = ((performance.now() - t) * 1000) / indexed;
     }

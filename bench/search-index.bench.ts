@@ -92,7 +92,7 @@ export async function run(): Promise<Row[]> {
       { metric: `  ${v.name}: insert mean (base: no index)`, unit: 'µs', value: m.insertMean, baseline: none?.insertMean },
       ...(v.deferredFrom
         ? [
-            { metric: `  ${v.name}: the search loop's indexing, per row (chunks of 500)`, unit: 'µs', value: m.indexPerRowUs },
+            { metric: `  ${v.name}: the search loop's indexing, per row (chunks of 100)`, unit: 'µs', value: m.indexPerRowUs },
             { metric: `  ${v.name}: insert p50 + indexing per row (base: ${v.deferredFrom} insert p50)`, unit: 'µs', value: m.insertP50 + m.indexPerRowUs, baseline: results.get(v.deferredFrom)?.insertP50 },
           ]
         : []),

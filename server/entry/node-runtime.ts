@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { runBilling } from '../billing/run.ts';
 import { purgeExpired } from '../checkout/purge.ts';
 import { createApp } from '../app.ts';
-import { catchUpSearchIndex } from '../customers/search-index.ts';
+import { catchUpSearchIndex, SEARCH_LOOP } from '../customers/search-index.ts';
 import { betterSqliteDatabase, openSqlite } from '../db/better-sqlite3.ts';
 import { type Deps, jsonLogger, systemClock } from '../deps.ts';
 import { drainEmails } from '../email/outbox.ts';
@@ -30,7 +30,7 @@ export interface NodeSettings {
   seed: boolean;
   /** The raw PORTE_WORKERS value (see `workerCount`). */
   workers: string | undefined;
-  intervals: { webhookMs: number; billingMs: number; purgeMs: number };
+  intervals: { webhookMs: number; billingMs: number; purgeMs: number; searchMs: number };
   config: Deps['config'];
   smtpUrl: string | undefined;
   log: boolean;
@@ -50,6 +50,8 @@ export function settingsFrom(env: NodeJS.ProcessEnv): NodeSettings {
     workers: env.PORTE_WORKERS,
     intervals: {
       webhookMs: Number(env.PORTE_WEBHOOK_INTERVAL_MS ?? 1000),
+      // Often, so that each tick indexes a few rows (see SEARCH_LOOP); an idle tick is one lookup.
+      searchMs: Number(env.PORTE_SEARCH_INTERVAL_MS ?? 200),
       billingMs: Number(env.PORTE_BILLING_INTERVAL_MS ?? 10_000),
       purgeMs: Number(env.PORTE_PURGE_INTERVAL_MS ?? 10 * 60_000),
     },
@@ -132,8 +134,6 @@ export function startLoops(deps: Deps, intervals: NodeSettings['intervals']): { 
     delivering ??= Promise.all([
       deliverDue(deps.db, deps.clock, deliveryOptions(deps)).catch(logError('webhook delivery failed')),
       drainEmails(deps).catch(logError('email delivery failed')),
-      // Bounded per tick (10,000 rows); a search catches up the rest itself.
-      catchUpSearchIndex(deps.db, { maxChunks: 20 }).catch(logError('search indexing failed')),
     ]).finally(() => {
       delivering = null;
     });
@@ -147,6 +147,15 @@ export function startLoops(deps: Deps, intervals: NodeSettings['intervals']): { 
         billing = null;
       });
   }, intervals.billingMs);
+  // The customer search index (bounded per tick; a search catches up the rest itself).
+  let indexing: Promise<unknown> | null = null;
+  const searchLoop = setInterval(() => {
+    indexing ??= catchUpSearchIndex(deps.db, SEARCH_LOOP)
+      .catch(logError('search indexing failed'))
+      .finally(() => {
+        indexing = null;
+      });
+  }, intervals.searchMs);
   // Expired checkout sessions and old payment attempts.
   let purging: Promise<unknown> | null = null;
   const purgeLoop = setInterval(() => {
@@ -161,7 +170,8 @@ export function startLoops(deps: Deps, intervals: NodeSettings['intervals']): { 
       clearInterval(loop);
       clearInterval(billingLoop);
       clearInterval(purgeLoop);
-      await Promise.all([delivering, billing, purging]);
+      clearInterval(searchLoop);
+      await Promise.all([delivering, billing, purging, indexing]);
     },
   };
 }

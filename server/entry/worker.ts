@@ -10,7 +10,7 @@ import { seedSteps } from '../seed-steps.ts';
 import { drainEmails } from '../email/outbox.ts';
 import { workerSmtpTransport } from '../email/worker-smtp.ts';
 import { purgeExpired } from '../checkout/purge.ts';
-import { catchUpSearchIndex } from '../customers/search-index.ts';
+import { catchUpSearchIndex, SEARCH_LOOP } from '../customers/search-index.ts';
 import { deliverDue, deliveryOptions } from '../webhooks/delivery.ts';
 import { runBilling } from '../billing/run.ts';
 
@@ -92,6 +92,6 @@ export default {
     ctx.waitUntil(billed.then(() => deliverDue(deps.db, deps.clock, deliveryOptions(deps))));
     ctx.waitUntil(billed.then(() => drainEmails(deps)));
     ctx.waitUntil(purgeExpired(deps.db, deps.clock));
-    ctx.waitUntil(catchUpSearchIndex(deps.db, { maxChunks: 20 }));
+    ctx.waitUntil(catchUpSearchIndex(deps.db, SEARCH_LOOP));
   },
 };
