@@ -26,6 +26,27 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const T = '2026-01-01T00:00:00.000Z';
 const MER = 'mer_demo00000000000000';
 
+/**
+ * The search index rebuilt by 0016 (prefixes up to 8) and handed to the search loop by 0017: the old
+ * customers are found (by a 4-letter prefix too), an old one changed is found by its new email only,
+ * and one created after the migration is found at once.
+ */
+async function expectSearchWorks(request: (path: string, init?: RequestInit) => Response | Promise<Response>): Promise<void> {
+  const headers = { Authorization: `Bearer ${SECRET}`, 'Content-Type': 'application/json' };
+  const search = async (q: string) => {
+    const res = await request(`/v1/customers?limit=10&query=${encodeURIComponent(q)}`, { headers });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { data: { email: string }[] }).data.map((c) => c.email).sort();
+  };
+  expect(await search('two')).toEqual(['two@example.com']);
+  expect(await search('exam')).toEqual(['one@example.com', 'three@example.com', 'two@example.com']);
+  expect((await request('/v1/customers/cus_1', { method: 'PATCH', headers, body: JSON.stringify({ email: 'uno@example.org' }) })).status).toBe(200);
+  expect(await search('one@example.com')).toEqual([]);
+  expect(await search('uno')).toEqual(['uno@example.org']);
+  expect((await request('/v1/customers', { method: 'POST', headers, body: JSON.stringify({ email: 'four@example.net' }) })).status).toBe(201);
+  expect(await search('four')).toEqual(['four@example.net']);
+}
+
 /** Rows as the old schema wrote them: the demo merchant, its keys, owner, customers, an offer. */
 const fixture = `
 INSERT INTO merchants (id, slug, name, mode, allowed_origins, embed_secret, created_at)
@@ -82,6 +103,7 @@ describe('migrating a database from the schema before accounts', () => {
     expect(res.status).toBe(200);
     const emails = ((await res.json()) as { data: { email: string }[] }).data.map((c) => c.email).sort();
     expect(emails).toEqual(['one@example.com', 'three@example.com', 'two@example.com']);
+    await expectSearchWorks((path, init) => app.request(path, init));
     sqlite.close();
   });
 
@@ -124,6 +146,7 @@ describe('migrating a database from the schema before accounts', () => {
       const res = await h.request('/v1/customers?limit=10', { headers: { Authorization: `Bearer ${SECRET}` } });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { data: unknown[] }).data).toHaveLength(3);
+      await expectSearchWorks((path, init) => h.request(path, init));
     } finally {
       await h.close();
     }
