@@ -36,7 +36,7 @@ export function widgetRoutes(app: Hono<AppEnv>): void {
       const reference = c.req.param('reference');
       throw new ApiError(404, 'not_found', 'pricing_table_not_found', `No pricing table "${reference}" in ${merchant.mode} mode. Check data-porte-pricing-table, or create the table in the back-office (Pricing tables).`, 'reference');
     }
-    const { body, etag: tag } = tableResponse(merchant, table, locale);
+    const { body, etag: tag } = await tableResponse(merchant, table, locale);
     c.header('Cache-Control', 'public, no-cache');
     c.header('ETag', tag);
     if (notModified(c.req.header('If-None-Match'), tag)) return c.body(null, 304);

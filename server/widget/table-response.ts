@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { GridLocale } from '../../widget/grid/card.tsx';
 import type { PublicPricingTable } from '../pricing-tables/schema.ts';
+import { sha256Hex } from '../lib/crypto.ts';
 import { gridMarkup } from './grid.tsx';
 
 /**
@@ -15,12 +15,9 @@ import { gridMarkup } from './grid.tsx';
 const CAPACITY = 256;
 const cache = new Map<string, { body: string; etag: string }>();
 
-// node:crypto (Node, and Workers with nodejs_compat): synchronous, µs for a few KB.
-const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest('base64url');
-
-export function tableResponse(merchant: { name: string; mode: string }, table: PublicPricingTable, locale: GridLocale): { body: string; etag: string } {
+export async function tableResponse(merchant: { name: string; mode: string }, table: PublicPricingTable, locale: GridLocale): Promise<{ body: string; etag: string }> {
   const data = JSON.stringify({ merchant: { name: merchant.name, mode: merchant.mode }, ...table });
-  const key = digest(`${locale}\n${data}`);
+  const key = await sha256Hex(`${locale}\n${data}`);
   const known = cache.get(key);
   if (known) {
     // Most recently used moves to the end; the first key is the one to drop.
@@ -32,7 +29,7 @@ export function tableResponse(merchant: { name: string; mode: string }, table: P
   // The same fields and order as before: data, then the markup the loader paints.
   const body = `${data.slice(0, -1)},${JSON.stringify({ html, css }).slice(1)}`;
   // Of the body itself, so a new release that paints differently changes the ETag too.
-  const entry = { body, etag: `"${digest(body)}"` };
+  const entry = { body, etag: `"${await sha256Hex(body)}"` };
   if (cache.size >= CAPACITY) cache.delete(cache.keys().next().value as string);
   cache.set(key, entry);
   return entry;
