@@ -9,11 +9,10 @@
  * build), copied, with a secret key added for the bench merchant.
  */
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildServer, freePort, loadFor, log, repoRoot, type Row, type ServerProcess, startServer, stopAll, tempDir, tsxBin } from './harness.ts';
+import { buildServer, childJson, freePort, loadFor, log, type Row, type ServerProcess, startServer, stopAll, tempDir } from './harness.ts';
 import { MERCHANT_ID } from './search-db.ts';
 import { APP_VARIANT, applyDeferred, cacheDir, sourceOf } from './search-index-db.ts';
 
@@ -24,16 +23,8 @@ const LOAD_SECONDS = 10;
 const RSS_TARGET_MB = 150;
 const WORDS = ['mar', 'dupont', 'jean.m', 'atelier', 'lefe', 'REF-A', 'chloe rob', 'gmail', 'thomas', 'smith'];
 
-function prepare(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(tsxBin, ['bench/search-index-db.ts', 'prepare', String(ROWS)], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    proc.stderr.on('data', (c: Buffer) => {
-      err = (err + c.toString('utf8')).slice(-4000);
-    });
-    proc.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`search-index-db prepare exited with ${code}\n${err}`))));
-  });
-}
+/** Builds what the 1M-customer cache lacks (bench/search-index-db.ts, in its own process). */
+const prepare = (): Promise<unknown> => childJson('bench/search-index-db.ts', ['prepare', String(ROWS)]);
 
 export async function run(): Promise<Row[]> {
   log(`the ${ROWS.toLocaleString('en-US')}-customer database (cached by bench/search-index.bench.ts; built on first use)`);

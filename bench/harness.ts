@@ -486,6 +486,34 @@ export function ensureBuilt(file: string): void {
   if (!existsSync(file)) throw new Error(`npm run build did not produce ${file}`);
 }
 
+/**
+ * Runs `tsx <script> …args` (a bench's child process, so that its memory and CPU are its own) and
+ * returns the JSON of its last stdout line; rejects with the end of its stderr if it fails.
+ */
+export function childJson<T>(script: string, args: readonly string[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(tsxBin, [script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+    });
+    proc.stderr.on('data', (c: Buffer) => {
+      err = (err + c.toString('utf8')).slice(-8192);
+    });
+    proc.once('error', reject);
+    proc.once('exit', (code) => {
+      const last = out.trim().split('\n').pop() ?? '';
+      if (code !== 0) return reject(new Error(`${script} ${args.join(' ')} exited with ${code}\n${err}`));
+      try {
+        resolve(JSON.parse(last) as T);
+      } catch {
+        reject(new Error(`${script} ${args[0]} printed no JSON:\n${out.slice(-2000)}\n${err}`));
+      }
+    });
+  });
+}
+
 let builtEntry: string | undefined;
 /**
  * Porte as `npm start` runs it, for the servers a bench measures: the built dist/server/node.js,

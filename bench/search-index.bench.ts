@@ -10,8 +10,7 @@
  * first run takes several minutes: 1M rows, then one index build per candidate); each
  * measurement runs on a throwaway copy in a child process (bench/search-index-db.ts).
  */
-import { spawn } from 'node:child_process';
-import { log, repoRoot, type Row, tsxBin } from './harness.ts';
+import { childJson, log, type Row } from './harness.ts';
 import { APP_VARIANT, VARIANTS } from './search-index-db.ts';
 
 export const name = 'search-index';
@@ -20,29 +19,7 @@ const ROWS = Number(process.env.BENCH_SEARCH_ROWS ?? 1_000_000);
 const INSERTS = Number(process.env.BENCH_SEARCH_INSERTS ?? 1000);
 const SEARCH_P95_MS = 5;
 
-function child<T>(args: readonly string[]): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(tsxBin, ['bench/search-index-db.ts', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    proc.stdout.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-    });
-    proc.stderr.on('data', (c: Buffer) => {
-      err = (err + c.toString('utf8')).slice(-8192);
-    });
-    proc.once('error', reject);
-    proc.once('exit', (code) => {
-      const last = out.trim().split('\n').pop() ?? '';
-      if (code !== 0) return reject(new Error(`bench/search-index-db.ts ${args.join(' ')} exited with ${code}\n${err}`));
-      try {
-        resolve(JSON.parse(last) as T);
-      } catch {
-        reject(new Error(`bench/search-index-db.ts ${args[0]} printed no JSON:\n${out.slice(-2000)}\n${err}`));
-      }
-    });
-  });
-}
+const child = <T>(args: readonly string[]): Promise<T> => childJson<T>('bench/search-index-db.ts', args);
 
 interface Measured {
   insertP50: number;

@@ -6,9 +6,8 @@
  * queries as a naive `LIKE '%word%'` scan over the five searched columns. Both steps run in child
  * processes (bench/search-db.ts), so the memory figure is the search's own.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { log, repoRoot, type Row, tempDir, tsxBin } from './harness.ts';
+import { childJson, log, type Row, tempDir } from './harness.ts';
 
 export const name = 'search';
 
@@ -17,30 +16,7 @@ const ROWS = Number(process.env.BENCH_SEARCH_ROWS ?? 1_000_000);
 const BASELINE_EVERY = 7;
 const BASELINE_BUDGET_MS = 20_000;
 
-/** Runs `tsx bench/search-db.ts …args` and returns the JSON of its last stdout line. */
-function child<T>(args: readonly string[]): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(tsxBin, ['bench/search-db.ts', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    proc.stdout.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-    });
-    proc.stderr.on('data', (c: Buffer) => {
-      err = (err + c.toString('utf8')).slice(-8192);
-    });
-    proc.once('error', reject);
-    proc.once('exit', (code) => {
-      const last = out.trim().split('\n').pop() ?? '';
-      if (code !== 0) return reject(new Error(`bench/search-db.ts ${args[0]} exited with ${code}\n${err}`));
-      try {
-        resolve(JSON.parse(last) as T);
-      } catch {
-        reject(new Error(`bench/search-db.ts ${args[0]} printed no JSON:\n${out.slice(-2000)}\n${err}`));
-      }
-    });
-  });
-}
+const child = <T>(args: readonly string[]): Promise<T> => childJson<T>('bench/search-db.ts', args);
 
 interface QueryReport {
   queries: number;
